@@ -1,0 +1,1 @@
+namespace AiProxy.Transforms; internal static class Placeholder { }
