@@ -1,0 +1,16 @@
+using StackExchange.Redis;
+
+namespace AiProxy.Redis;
+
+/// <summary>The proxy's shared Redis connection; absent or down Redis is a normal state, not an error.</summary>
+public interface IRedisConnection
+{
+    /// <summary>Gets a value indicating whether Redis is configured at all.</summary>
+    bool IsConfigured { get; }
+
+    /// <summary>Gets a value indicating whether the connection is currently up.</summary>
+    bool IsConnected { get; }
+
+    /// <summary>Returns the database when connected; <see langword="null"/> when Redis is not configured or is down.</summary>
+    IDatabase? TryGetDatabase();
+}
