@@ -1,0 +1,33 @@
+using AiProxy.Configuration;
+
+namespace AiProxy.Cli;
+
+/// <summary><c>aiproxy validate --config PATH</c>: checks a config file without starting a server.</summary>
+internal static class ValidateCommand
+{
+    public static int Run(string[] args, TextWriter output)
+    {
+        var loader = new ConfigLoader(ConfigLoader.ResolvePath(args), args);
+        var errors = loader.TryLoad(1, null, out var snapshot);
+        if (snapshot is null)
+        {
+            output.WriteLine($"{loader.Path}: invalid ({errors.Count} error{(errors.Count == 1 ? "" : "s")})");
+            foreach (var error in errors)
+            {
+                output.WriteLine($"  error: {error.Path}: {error.Message}");
+            }
+            return 1;
+        }
+
+        output.WriteLine($"{loader.Path}: valid ({snapshot.Providers.Count} providers, {snapshot.Routes.Routes.Length} routes, default route '{snapshot.Routes.Default.Name}')");
+        foreach (var provider in snapshot.Providers.Values)
+        {
+            if (provider.Target.RequiresKey && provider.KeyProblem is { } problem)
+            {
+                // Not an error: the proxy starts and answers with a clear 503 for this provider until the key is there.
+                output.WriteLine($"  warning: $.AiProxy.Providers.{provider.Name}.Keys: {problem}");
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,33 @@
+namespace AiProxy.Configuration;
+
+/// <summary>The <c>AiProxy</c> section of the config file.</summary>
+public sealed class AiProxyOptions
+{
+    /// <summary>The config section name.</summary>
+    public const string SectionName = "AiProxy";
+
+    /// <summary>Gets or sets the upstream providers by name.</summary>
+    public Dictionary<string, ProviderOptions> Providers { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Gets or sets the routes; the first whose <c>Models</c> glob matches the request's model wins.</summary>
+    public List<RouteOptions> Routes { get; set; } = [];
+
+    /// <summary>Gets or sets the clients; when present, requests must carry one of their keys.</summary>
+    public Dictionary<string, ClientOptions>? Clients { get; set; }
+
+    /// <summary>Gets or sets the limits of requests without a client key (used when <see cref="Clients"/> is absent).</summary>
+    public ClientRateLimitOptions? AnonymousRateLimit { get; set; }
+
+    /// <summary>Gets or sets the response cache settings.</summary>
+    public CacheOptions? Cache { get; set; }
+
+    /// <summary>Gets or sets the Redis connection shared by the cache and the rate limiter.</summary>
+    public RedisOptions? Redis { get; set; }
+
+    /// <summary>Gets or sets the largest request body accepted, in bytes.</summary>
+    /// <value>Defaults to 10 MiB.</value>
+    public long? MaxRequestBodyBytes { get; set; }
+
+    /// <summary>Gets or sets model prices for cost metrics, by model glob.</summary>
+    public Dictionary<string, ModelPriceOptions>? Prices { get; set; }
+}

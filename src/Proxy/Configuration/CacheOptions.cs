@@ -1,0 +1,64 @@
+namespace AiProxy.Configuration;
+
+/// <summary>Response cache settings.</summary>
+public sealed class CacheOptions
+{
+    /// <summary>Gets or sets deterministic (temperature 0 or seed set), always or off.</summary>
+    /// <value>Defaults to <c>deterministic</c>.</value>
+    public string? Mode { get; set; }
+
+    /// <summary>Gets or sets the entry lifetime (hh:mm:ss).</summary>
+    /// <value>Defaults to one hour.</value>
+    public string? Ttl { get; set; }
+
+    /// <summary>Gets or sets the in-memory cache bound in bytes.</summary>
+    public long? MemoryLimitBytes { get; set; }
+
+    /// <summary>Gets or sets the largest response stored, in bytes.</summary>
+    public long? MaxEntryBytes { get; set; }
+
+    /// <summary>Gets or sets the semantic cache settings.</summary>
+    public SemanticCacheOptions? Semantic { get; set; }
+}
+
+/// <summary>Semantic (embedding similarity) cache settings.</summary>
+public sealed class SemanticCacheOptions
+{
+    /// <summary>Gets or sets a value indicating whether the semantic cache is used.</summary>
+    public bool? Enabled { get; set; }
+
+    /// <summary>Gets or sets the cosine similarity needed for a hit.</summary>
+    public double? Threshold { get; set; }
+
+    /// <summary>Gets or sets <c>local</c> for the built-in embedder; otherwise use <see cref="Provider"/> and <see cref="Model"/>.</summary>
+    public string? Embeddings { get; set; }
+
+    /// <summary>Gets or sets the provider that computes embeddings.</summary>
+    public string? Provider { get; set; }
+
+    /// <summary>Gets or sets the embedding model.</summary>
+    public string? Model { get; set; }
+}
+
+/// <summary>Redis connection.</summary>
+public sealed class RedisOptions
+{
+    /// <summary>Gets or sets the StackExchange.Redis configuration string (host:port[,options]).</summary>
+    public string? Configuration { get; set; }
+
+    /// <summary>Gets or sets how many replicas share the limits; local fallback limits are divided by it while Redis is down.</summary>
+    public int? ExpectedReplicas { get; set; }
+}
+
+/// <summary>Price of one model, for the cost metric.</summary>
+public sealed class ModelPriceOptions
+{
+    /// <summary>Gets or sets USD per million prompt tokens.</summary>
+    public double? InputPerMillion { get; set; }
+
+    /// <summary>Gets or sets USD per million completion tokens.</summary>
+    public double? OutputPerMillion { get; set; }
+
+    /// <summary>Gets or sets USD per million cached prompt tokens.</summary>
+    public double? CachedInputPerMillion { get; set; }
+}

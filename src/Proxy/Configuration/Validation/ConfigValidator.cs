@@ -1,0 +1,44 @@
+using Microsoft.Extensions.Configuration;
+
+namespace AiProxy.Configuration.Validation;
+
+/// <summary>Runs every validator and reports all errors at once.</summary>
+internal static class ConfigValidator
+{
+    /// <summary>Binds and validates; <paramref name="options"/> is null when the shape is too broken to bind.</summary>
+    public static List<ConfigError> Validate(IConfiguration configuration, out AiProxyOptions? options)
+    {
+        var errors = new List<ConfigError>();
+        options = null;
+        var section = configuration.GetSection(AiProxyOptions.SectionName);
+        if (!section.Exists())
+        {
+            errors.Add(new("$.AiProxy", "the AiProxy section is missing"));
+            return errors;
+        }
+
+        ShapeValidator.Validate(section, typeof(AiProxyOptions), errors);
+        ReverseProxyValidator.Validate(configuration, errors);
+        if (errors.Count > 0)
+        {
+            return errors;
+        }
+
+        try
+        {
+            options = section.Get<AiProxyOptions>() ?? new AiProxyOptions();
+        }
+        catch (InvalidOperationException ex)
+        {
+            errors.Add(new("$.AiProxy", ex.Message));
+            return errors;
+        }
+
+        bool Exists(string key) => configuration.GetSection(key).Exists();
+        ProviderValidator.Validate(options, Exists, errors);
+        RouteValidator.Validate(options, errors);
+        ClientValidator.Validate(options, Exists, errors);
+        CacheValidator.Validate(options, errors);
+        return errors;
+    }
+}

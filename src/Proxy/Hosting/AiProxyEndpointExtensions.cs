@@ -1,0 +1,85 @@
+using System.Text.Json;
+using AiProxy.Configuration;
+using AiProxy.Http;
+using AiProxy.Pipeline;
+using AiProxy.Redis;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AiProxy.Hosting;
+
+/// <summary>Endpoint wiring for the proxy.</summary>
+public static class AiProxyEndpointExtensions
+{
+    /// <summary>Maps health, readiness, the model list and the proxy pipeline.</summary>
+    public static WebApplication MapAiProxy(this WebApplication app)
+    {
+        var store = app.Services.GetRequiredService<AiProxyConfigStore>();
+        var rawSection = app.Services.GetRequiredService<ReverseProxySectionSource>();
+        store.Changed += snapshot => rawSection.Update(snapshot.ReverseProxyData);
+
+        app.MapGet("/healthz", static context => WriteJson(context, StatusCodes.Status200OK,
+            new HealthReport { Status = "ok", ConfigVersion = context.RequestServices.GetRequiredService<AiProxyConfigStore>().Current.Version }));
+        app.MapGet("/readyz", ReadyAsync);
+        app.MapGet("/v1/models", ListModelsAsync);
+        app.MapGet("/v1/models/{**model}", GetModelAsync);
+
+        app.MapReverseProxy(pipeline =>
+        {
+            pipeline.UseMiddleware<AiRequestMiddleware>();
+            pipeline.UseMiddleware<UpstreamForwardingMiddleware>();
+            pipeline.UseSessionAffinity();
+            pipeline.UseLoadBalancing();
+            pipeline.UsePassiveHealthChecks();
+        });
+        return app;
+    }
+
+    private static Task ReadyAsync(HttpContext context)
+    {
+        var store = context.RequestServices.GetRequiredService<AiProxyConfigStore>();
+        var redis = context.RequestServices.GetRequiredService<IRedisConnection>();
+        string? redisState = null;
+        var ready = true;
+        if (redis.IsConfigured)
+        {
+            redis.TryGetDatabase();
+            redisState = redis.IsConnected ? "connected" : "unreachable";
+            ready = redis.IsConnected;
+        }
+        return WriteJson(context, ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable,
+            new HealthReport { Status = ready ? "ready" : "not-ready", ConfigVersion = store.Current.Version, Redis = redisState });
+    }
+
+    private static Task ListModelsAsync(HttpContext context)
+    {
+        var snapshot = context.RequestServices.GetRequiredService<AiProxyConfigStore>().Current;
+        var listed = snapshot.Routes.ListedModels();
+        var data = new List<ModelInfo>(listed.Count);
+        foreach (var (model, owner) in listed)
+        {
+            data.Add(new ModelInfo { Id = model, OwnedBy = owner });
+        }
+        return WriteJson(context, StatusCodes.Status200OK, new ModelList { Data = data });
+    }
+
+    private static Task GetModelAsync(HttpContext context)
+    {
+        var model = context.Request.RouteValues["model"] as string ?? "";
+        var snapshot = context.RequestServices.GetRequiredService<AiProxyConfigStore>().Current;
+        var route = snapshot.Routes.Match(model);
+        return route is null
+            ? ProxyErrors.ModelNotFound(context, model)
+            : WriteJson(context, StatusCodes.Status200OK, new ModelInfo { Id = model, OwnedBy = route.Providers[0].Name });
+    }
+
+    private static Task WriteJson<T>(HttpContext context, int status, T value)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        var typeInfo = (System.Text.Json.Serialization.Metadata.JsonTypeInfo<T>)ProxyJsonContext.Default.GetTypeInfo(typeof(T))!;
+        return JsonSerializer.SerializeAsync(context.Response.Body, value, typeInfo, context.RequestAborted);
+    }
+}

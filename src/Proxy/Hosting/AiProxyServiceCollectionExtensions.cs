@@ -1,0 +1,41 @@
+using AiProxy.Configuration;
+using AiProxy.Metrics;
+using AiProxy.Redis;
+using AiProxy.Streaming;
+using AiProxy.Transforms;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Yarp.ReverseProxy.Configuration;
+
+namespace AiProxy.Hosting;
+
+/// <summary>Service registration for the proxy.</summary>
+public static class AiProxyServiceCollectionExtensions
+{
+    /// <summary>Adds AiProxy: config store (loaded and validated), YARP with the AiProxy config provider and transforms.</summary>
+    internal static IServiceCollection AddAiProxy(this IServiceCollection services, ConfigLoader loader, AiProxySnapshot initial)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<ProxyMetrics>();
+        services.TryAddSingleton(loader);
+        services.TryAddSingleton(sp => new AiProxyConfigStore(loader, initial,
+            sp.GetRequiredService<ILogger<AiProxyConfigStore>>(), sp.GetRequiredService<ProxyMetrics>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IRedisConnection>(sp => new RedisConnection(
+            sp.GetRequiredService<AiProxyConfigStore>().Current.Options.Redis?.Configuration, sp.GetRequiredService<ILogger<RedisConnection>>()));
+
+        var rawSection = new ReverseProxySectionSource();
+        rawSection.Update(initial.ReverseProxyData);
+        services.AddSingleton(rawSection);
+        var rawConfig = new ConfigurationBuilder().Add(rawSection).Build();
+
+        services.AddSingleton<IProxyConfigProvider, AiProxyYarpConfigProvider>();
+        services.AddReverseProxy()
+            .LoadFromConfig(rawConfig.GetSection("ReverseProxy"))
+            .AddAiProxyUpstreamTransforms()
+            .AddTransforms<SseResponseTransformProvider>();
+        return services;
+    }
+}

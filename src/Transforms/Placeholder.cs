@@ -1,1 +1,0 @@
-namespace AiProxy.Transforms; internal static class Placeholder { }

@@ -1,0 +1,43 @@
+using System.Net.Http.Headers;
+using Yarp.ReverseProxy.Transforms;
+
+namespace AiProxy.Transforms.Upstream;
+
+/// <summary>
+/// Removes the client's credentials and injects the upstream key of the chosen provider:
+/// <c>api-key</c> for Azure OpenAI, <c>Authorization: Bearer</c> for everything else.
+/// </summary>
+internal sealed class UpstreamAuthTransform : RequestTransform
+{
+    public static readonly UpstreamAuthTransform Instance = new();
+
+    public override ValueTask ApplyAsync(RequestTransformContext context)
+    {
+        var headers = context.ProxyRequest.Headers;
+        // The client's own key must never reach the upstream, whatever the provider.
+        headers.Authorization = null;
+        headers.Remove("api-key");
+
+        var feature = context.HttpContext.Features.Get<IUpstreamRequestFeature>();
+        if (feature?.Target is not { } target || feature.ApiKey is not { Length: > 0 } key)
+        {
+            return default;
+        }
+
+        if (target.Kind == ProviderKind.AzureOpenAI)
+        {
+            headers.TryAddWithoutValidation("api-key", key);
+        }
+        else
+        {
+            headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        }
+
+        foreach (var (name, value) in target.Headers)
+        {
+            headers.Remove(name);
+            headers.TryAddWithoutValidation(name, value);
+        }
+        return default;
+    }
+}
