@@ -79,7 +79,7 @@ public static class AiProxyEndpointExtensions
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
-        var typeInfo = (System.Text.Json.Serialization.Metadata.JsonTypeInfo<T>)ProxyJsonContext.Default.GetTypeInfo(typeof(T))!;
+        var typeInfo = (System.Text.Json.Serialization.Metadata.JsonTypeInfo<T>)ProxyJsonContext.Relaxed.GetTypeInfo(typeof(T))!;
         return JsonSerializer.SerializeAsync(context.Response.Body, value, typeInfo, context.RequestAborted);
     }
 }

@@ -26,14 +26,14 @@ internal static class ProxyErrors
         }
 
         var payload = new OpenAIErrorResponse { Error = new OpenAIError { Message = message, Type = type, Code = code, Param = param } };
-        return JsonSerializer.SerializeAsync(response.Body, payload, ProxyJsonContext.Default.OpenAIErrorResponse, context.RequestAborted);
+        return JsonSerializer.SerializeAsync(response.Body, payload, ProxyJsonContext.Relaxed.OpenAIErrorResponse, context.RequestAborted);
     }
 
     /// <summary>The bytes of an SSE error event (<c>data: {"error":…}</c>) that ends a failed stream.</summary>
     public static byte[] SseErrorEvent(string message, string type, string? code)
     {
         var payload = new OpenAIErrorResponse { Error = new OpenAIError { Message = message, Type = type, Code = code } };
-        var json = JsonSerializer.SerializeToUtf8Bytes(payload, ProxyJsonContext.Default.OpenAIErrorResponse);
+        var json = JsonSerializer.SerializeToUtf8Bytes(payload, ProxyJsonContext.Relaxed.OpenAIErrorResponse);
         var result = new byte[json.Length + 8];
         "data: "u8.CopyTo(result);
         json.CopyTo(result, 6);

@@ -10,4 +10,10 @@ namespace AiProxy.Http;
 [JsonSerializable(typeof(HealthReport))]
 internal sealed partial class ProxyJsonContext : JsonSerializerContext
 {
+    /// <summary>Gets a context that leaves quotes and apostrophes readable (error messages are read by people too).</summary>
+    public static ProxyJsonContext Relaxed { get; } = new(new System.Text.Json.JsonSerializerOptions
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    });
 }

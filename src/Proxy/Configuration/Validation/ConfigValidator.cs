@@ -19,26 +19,32 @@ internal static class ConfigValidator
 
         ShapeValidator.Validate(section, typeof(AiProxyOptions), errors);
         ReverseProxyValidator.Validate(configuration, errors);
-        if (errors.Count > 0)
-        {
-            return errors;
-        }
+        var shapeErrors = errors.Count;
 
+        AiProxyOptions bound;
         try
         {
-            options = section.Get<AiProxyOptions>() ?? new AiProxyOptions();
+            bound = section.Get<AiProxyOptions>() ?? new AiProxyOptions();
         }
         catch (InvalidOperationException ex)
         {
-            errors.Add(new("$.AiProxy", ex.Message));
+            // Only reachable through a shape error already reported (a value of the wrong type); keep those.
+            if (shapeErrors == 0)
+            {
+                errors.Add(new("$.AiProxy", ex.Message));
+            }
             return errors;
         }
 
         bool Exists(string key) => configuration.GetSection(key).Exists();
-        ProviderValidator.Validate(options, Exists, errors);
-        RouteValidator.Validate(options, errors);
-        ClientValidator.Validate(options, Exists, errors);
-        CacheValidator.Validate(options, errors);
+        ProviderValidator.Validate(bound, Exists, errors);
+        RouteValidator.Validate(bound, errors);
+        ClientValidator.Validate(bound, Exists, errors);
+        CacheValidator.Validate(bound, errors);
+        if (errors.Count == 0)
+        {
+            options = bound;
+        }
         return errors;
     }
 }

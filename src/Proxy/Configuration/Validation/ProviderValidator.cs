@@ -43,11 +43,11 @@ internal static class ProviderValidator
             }
             else if (!Uri.TryCreate(provider.BaseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
             {
-                errors.Add(new(path + ".BaseUrl", $"BaseUrl must be an absolute http(s) URL, found '{provider.BaseUrl}'"));
+                errors.Add(new(path + ".BaseUrl", "BaseUrl must be an absolute http(s) URL (e.g. https://api.openai.com/v1)"));
             }
-            else if (!string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment))
+            else if (!string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment) || !string.IsNullOrEmpty(uri.UserInfo))
             {
-                errors.Add(new(path + ".BaseUrl", "BaseUrl must not have a query or fragment"));
+                errors.Add(new(path + ".BaseUrl", "BaseUrl must not have credentials, a query or a fragment (keys go in Keys)"));
             }
 
             ValidateKeys(provider.Keys, sectionExists($"AiProxy:Providers:{name}:Keys"), path + ".Keys", errors);

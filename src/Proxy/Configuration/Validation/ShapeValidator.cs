@@ -83,11 +83,10 @@ internal static class ShapeValidator
             : true;
         if (!ok)
         {
-            errors.Add(new(ConfigPath.ToJsonPath(section.Path), $"expected {Describe(type)}, found '{Truncate(value)}'"));
+            // The value itself is not echoed: a misplaced secret must not end up in logs or validate output.
+            errors.Add(new(ConfigPath.ToJsonPath(section.Path), $"expected {Describe(type)}"));
         }
     }
-
-    private static string Truncate(string value) => value.Length > 40 ? value[..40] + "…" : value;
 
     private static bool IsScalar(Type type)
     {

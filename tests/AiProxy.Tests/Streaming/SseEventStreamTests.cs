@@ -1,0 +1,130 @@
+using System.Text;
+using AiProxy.Streaming;
+
+namespace AiProxy.Tests.Streaming;
+
+public sealed class SseEventStreamTests
+{
+    /// <summary>A source that returns scripted chunks, then ends or throws.</summary>
+    private sealed class ScriptedStream(IEnumerable<string> chunks, Exception? failAtEnd = null) : Stream
+    {
+        private Queue<byte[]> _chunks = new(chunks.Select(Encoding.UTF8.GetBytes));
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (_chunks.Count == 0)
+            {
+                return failAtEnd is null ? new(0) : ValueTask.FromException<int>(failAtEnd);
+            }
+            var chunk = _chunks.Peek();
+            var n = Math.Min(chunk.Length, buffer.Length);
+            chunk.AsSpan(0, n).CopyTo(buffer.Span);
+            _chunks.Dequeue();
+            if (n < chunk.Length)
+            {
+                _chunks = new Queue<byte[]>(new[] { chunk[n..] }.Concat(_chunks));
+            }
+            return new(n);
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get; set; }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    private static async Task<(List<string> Reads, SseEventStream Stream)> ReadAll(IEnumerable<string> chunks, bool expectDone, Exception? fail = null)
+    {
+        var stream = new SseEventStream(new ScriptedStream(chunks, fail), expectDone, CancellationToken.None);
+        var reads = new List<string>();
+        var buffer = new byte[64 * 1024];
+        int n;
+        while ((n = await stream.ReadAsync(buffer)) > 0)
+        {
+            reads.Add(Encoding.UTF8.GetString(buffer, 0, n));
+        }
+        return (reads, stream);
+    }
+
+    [Fact]
+    public async Task ReadAsync_CompleteStream_PassesEventsThroughUnchanged()
+    {
+        var (reads, stream) = await ReadAll(["data: {\"a\":1}\n\n", "data: {\"a\":2}\n\n", "data: [DONE]\n\n"], expectDone: true);
+
+        Assert.Equal(["data: {\"a\":1}\n\n", "data: {\"a\":2}\n\n", "data: [DONE]\n\n"], reads);
+        Assert.True(stream.Completed);
+        Assert.False(stream.Failed);
+    }
+
+    [Fact]
+    public async Task ReadAsync_EventSplitAcrossReads_IsHandedOutWhole()
+    {
+        var (reads, _) = await ReadAll(["data: {\"a\"", ":1}\n", "\ndata: [DONE]\n\n"], expectDone: true);
+
+        Assert.Equal("data: {\"a\":1}\n\ndata: [DONE]\n\n", string.Concat(reads));
+        Assert.All(reads, r => Assert.EndsWith("\n\n", r, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("\r\n\r\n")]
+    [InlineData("\r\r")]
+    [InlineData("\n\n")]
+    public void ReadAsync_AnyBlankLineStyle_EndsAnEvent(string separator)
+    {
+        var (reads, stream) = ReadAll(["data: x" + separator + "data: [DONE]" + separator], expectDone: true).GetAwaiter().GetResult();
+
+        Assert.Equal("data: x" + separator + "data: [DONE]" + separator, string.Concat(reads));
+        Assert.True(stream.Completed);
+    }
+
+    [Fact]
+    public async Task ReadAsync_UpstreamFailsMidEvent_DropsPartialEventAndEndsWithErrorEvent()
+    {
+        var (reads, stream) = await ReadAll(["data: {\"a\":1}\n\n", "data: {\"a\":"], expectDone: true, fail: new IOException("reset"));
+
+        var text = string.Concat(reads);
+        Assert.StartsWith("data: {\"a\":1}\n\ndata: {\"error\":", text, StringComparison.Ordinal);
+        Assert.EndsWith("}\n\n", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("[DONE]", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("{\"a\":\n", text, StringComparison.Ordinal);
+        Assert.True(stream.Failed);
+    }
+
+    [Fact]
+    public async Task ReadAsync_CleanCloseWithoutDone_EndsWithErrorEvent()
+    {
+        var (reads, stream) = await ReadAll(["data: {\"a\":1}\n\n"], expectDone: true);
+
+        Assert.Contains("upstream_stream_error", string.Concat(reads), StringComparison.Ordinal);
+        Assert.True(stream.Failed);
+    }
+
+    [Fact]
+    public async Task ReadAsync_ResponsesApiWithoutDone_IsComplete()
+    {
+        var (reads, stream) = await ReadAll(["event: response.completed\ndata: {}\n\n"], expectDone: false);
+
+        Assert.Equal("event: response.completed\ndata: {}\n\n", string.Concat(reads));
+        Assert.True(stream.Completed);
+    }
+
+    [Fact]
+    public async Task ReadAsync_LargeEvent_GrowsBuffer()
+    {
+        var big = "data: " + new string('x', 100_000) + "\n\n";
+        var chunks = Enumerable.Range(0, 10).Select(i => big.Substring(i * 10_000, Math.Min(10_000, big.Length - i * 10_000))).ToList();
+        chunks.Add(big[100_000..]);
+        chunks.Add("data: [DONE]\n\n");
+
+        var (reads, stream) = await ReadAll(chunks, expectDone: true);
+
+        Assert.Equal(big + "data: [DONE]\n\n", string.Concat(reads));
+        Assert.True(stream.Completed);
+    }
+}
