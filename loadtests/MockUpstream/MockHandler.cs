@@ -196,7 +196,7 @@ internal sealed partial class MockHandler(MockUpstreamOptions options, MockReque
             await response.Body.WriteAsync(body[..(body.Length / 2)], call.Context.RequestAborted);
             await response.Body.FlushAsync(call.Context.RequestAborted);
             call.Request.AddChunk(_time.GetUtcNow());
-            Abort(call.Context, call.Request);
+            await AbortAsync(call.Context, call.Request, _time, graceful: true);
             return;
         }
         response.ContentLength = body.Length;
@@ -204,9 +204,23 @@ internal sealed partial class MockHandler(MockUpstreamOptions options, MockReque
         if (options.RecordRequests) call.Request.AddChunk(_time.GetUtcNow());
     }
 
+    // Kestrel resets the connection on abort, and a reset makes the client's kernel drop bytes it has not read yet;
+    // waiting a moment lets the flushed chunks actually reach the client first.
+    private static readonly TimeSpan AbortGrace = TimeSpan.FromMilliseconds(50);
+
     private static void Abort(HttpContext ctx, MockRequest request)
     {
         request.AbortedByMock = true;
+        ctx.Abort();
+    }
+
+    internal static async ValueTask AbortAsync(HttpContext ctx, MockRequest request, TimeProvider time, bool graceful)
+    {
+        request.AbortedByMock = true;
+        if (graceful)
+        {
+            await Task.Delay(AbortGrace, time, CancellationToken.None);
+        }
         ctx.Abort();
     }
 

@@ -36,8 +36,7 @@ internal sealed class SseWriter : IDisposable
     {
         if (_plan.AbortAfterChunks == _written)
         {
-            _request.AbortedByMock = true;
-            _ctx.Abort();
+            await MockHandler.AbortAsync(_ctx, _request, _time, graceful: _written > 0);
             return false;
         }
         if (_plan.ErrorAfterChunks == _written)
@@ -77,8 +76,7 @@ internal sealed class SseWriter : IDisposable
     {
         if (_plan.AbortAfterChunks == _written)
         {
-            _request.AbortedByMock = true;
-            _ctx.Abort();
+            await MockHandler.AbortAsync(_ctx, _request, _time, graceful: _written > 0);
             return;
         }
         if (_plan.ErrorAfterChunks == _written)
