@@ -37,7 +37,7 @@ public sealed partial class UpstreamKeyPool
             ReloadLocked();
         }
 
-        KeysReloaded?.Invoke(this, EventArgs.Empty);
+        RaiseReloaded();
     }
 
     /// <summary>Stops watching key files.</summary>
@@ -62,7 +62,20 @@ public sealed partial class UpstreamKeyPool
             ReloadLocked();
         }
 
-        KeysReloaded?.Invoke(this, EventArgs.Empty);
+        RaiseReloaded();
+    }
+
+    private void RaiseReloaded()
+    {
+        try
+        {
+            KeysReloaded?.Invoke(this, EventArgs.Empty);
+        }
+        catch (Exception ex)
+        {
+            // Raised on watcher and timer threads, where an escaping exception would end the process.
+            Log.ReloadFailed(_logger, ProviderName, ex);
+        }
     }
 
     private void ReloadLocked()
