@@ -165,6 +165,40 @@ public sealed class ClientRateLimiterRedisTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AcquireAsync_RedisHangs_TimesOutAndDecidesLocally()
+    {
+        var replicas = await StartReplicasAsync(1);
+        var engine = replicas[0];
+        var limits = new ClientRateLimit { RequestsPerMinute = 10 };
+        Assert.False((await engine.Limiter.AcquireAsync("team-a", limits, 0)).IsFallback);
+        await PauseServerAsync(TimeSpan.FromSeconds(2));
+
+        var pending = engine.Limiter.AcquireAsync("team-a", limits, 0).AsTask();
+        Assert.False(pending.IsCompleted);
+        _time.Advance(engine.Limiter.Options.RedisOperationTimeout);
+        var decision = await pending.WaitAsync(TimeSpan.FromSeconds(3));
+
+        Assert.True(decision.IsAllowed);
+        Assert.True(decision.IsFallback);
+        Assert.Equal(1, engine.Logger.Count(2101));
+        // Within the retry interval the engine does not wait on Redis again.
+        var next = engine.Limiter.AcquireAsync("team-a", limits, 0);
+        Assert.True(next.IsCompletedSuccessfully);
+        Assert.True((await next).IsFallback);
+    }
+
+    private async Task PauseServerAsync(TimeSpan duration)
+    {
+        using var client = new System.Net.Sockets.TcpClient();
+        await client.ConnectAsync(System.Net.IPAddress.Loopback, _server.Port);
+        var stream = client.GetStream();
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes($"CLIENT PAUSE {(long)duration.TotalMilliseconds}\r\n"));
+        var buffer = new byte[64];
+        var n = await stream.ReadAsync(buffer);
+        Assert.StartsWith("+OK", System.Text.Encoding.ASCII.GetString(buffer, 0, n));
+    }
+
+    [Fact]
     public async Task AcquireAsync_RedisConfiguredButUnreachable_DecidesLocallyWithoutThrowing()
     {
         var connection = new RedisConnection("127.0.0.1:1,abortConnect=false,connectTimeout=200", NullLogger<RedisConnection>.Instance);
