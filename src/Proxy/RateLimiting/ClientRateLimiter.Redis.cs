@@ -29,15 +29,17 @@ internal sealed partial class ClientRateLimiter
         ];
 
         RedisResult[] result;
+        var script = db.ScriptEvaluateAsync(RedisScripts.Acquire, keys.Acquire, args);
         try
         {
-            var raw = await db.ScriptEvaluateAsync(RedisScripts.Acquire, keys.Acquire, args)
-                .WaitAsync(Options.RedisOperationTimeout, _timeProvider, cancellationToken)
-                .ConfigureAwait(false);
+            var raw = await script.WaitAsync(Options.RedisOperationTimeout, _timeProvider, cancellationToken).ConfigureAwait(false);
             result = (RedisResult[])raw!;
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
+            // A timed-out script may still run later: its reservation then counts against the client until it leaves the
+            // window (conservative, never over the limit). Observe its eventual fault so it is not reported as unobserved.
+            ObserveLater(script);
             // Timeouts, connection loss and script errors all mean "decide locally"; a Redis fault never fails a request.
             Volatile.Write(ref _redisRetryAtMs, nowMs + (long)Options.RedisRetryInterval.TotalMilliseconds);
             EnterFallback(ex.GetType().Name);
@@ -64,6 +66,15 @@ internal sealed partial class ClientRateLimiter
             };
         }
         return Complete(clientId, limits, decision);
+    }
+
+    private static void ObserveLater(Task task)
+    {
+        if (!task.IsCompleted)
+        {
+            _ = task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+        }
     }
 
     private static RateLimitCounter Counter(long limit, long used, long newestMs, long nowMs) =>
@@ -103,14 +114,15 @@ internal sealed partial class ClientRateLimiter
         {
             if (!tracksTokens || Interlocked.Exchange(ref _settled, 1) != 0) return;
             RedisValue[] args = [owner.NowMs(), WindowMs, id, reserved, Math.Max(0, actualTokens)];
+            var script = db.ScriptEvaluateAsync(RedisScripts.Settle, keys.Settle, args);
             try
             {
-                await db.ScriptEvaluateAsync(RedisScripts.Settle, keys.Settle, args)
-                    .WaitAsync(owner.Options.RedisOperationTimeout, owner._timeProvider, cancellationToken)
-                    .ConfigureAwait(false);
+                await script.WaitAsync(owner.Options.RedisOperationTimeout, owner._timeProvider, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            catch (Exception ex)
             {
+                // Cancellation included: settle runs at the end of a request that may already be aborted, and must not throw there.
+                ObserveLater(script);
                 // The reservation stays at the estimate and leaves the window on its own: settling is best effort.
                 Log.SettleFailed(owner._logger, clientId, ex.GetType().Name);
             }
