@@ -3,11 +3,12 @@ using AiProxy.RateLimiting;
 using AiProxy.Redis;
 using AiProxy.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
+using Xunit.Abstractions;
 
 namespace AiProxy.Tests.RateLimiting;
 
 /// <summary>Distributed mode against a real redis-server: several engines (replicas) share one store.</summary>
-public sealed class ClientRateLimiterRedisTests : IAsyncLifetime
+public sealed class ClientRateLimiterRedisTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly FakeTimeProvider _time = new();
     private readonly List<RedisConnection> _connections = [];
@@ -60,6 +61,7 @@ public sealed class ClientRateLimiterRedisTests : IAsyncLifetime
         var decisions = await Task.WhenAll(tasks);
 
         var allowed = decisions.Count(d => d.IsAllowed);
+        output.WriteLine($"allowed {allowed} of {decisions.Length}");
         Assert.InRange(allowed, 100, 102);
         Assert.All(decisions, d => Assert.False(d.IsFallback));
         Assert.All(decisions.Where(d => !d.IsAllowed), d => Assert.Equal(RateLimitKind.Requests, d.DeniedBy));
