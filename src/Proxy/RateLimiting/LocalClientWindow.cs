@@ -130,7 +130,7 @@ internal sealed class LocalClientWindow
     }
 
     private static RateLimitCounter Counter(long limit, long used, long newestMs, long nowMs, long windowMs) =>
-        new(limit, Math.Max(0, limit - used), used <= 0 || newestMs == 0 ? TimeSpan.Zero : TimeSpan.FromMilliseconds(Math.Max(0, newestMs + windowMs - nowMs)));
+        new(limit, Math.Max(0, limit - used), used <= 0 ? TimeSpan.Zero : TimeSpan.FromMilliseconds(Math.Max(0, newestMs + windowMs - nowMs)));
 
     /// <summary>One token reservation; mutable so settle can adjust it in place while it is still in the window.</summary>
     internal sealed class TokenEntry(long timestampMs, long amount)

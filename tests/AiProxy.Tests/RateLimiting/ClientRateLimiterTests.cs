@@ -183,7 +183,7 @@ public sealed class ClientRateLimiterTests : IDisposable
         Assert.Equal(new RateLimitCounter(10, 8, TimeSpan.FromMinutes(1)), second.Requests);
         Assert.Equal(new RateLimitCounter(1000, 650, TimeSpan.FromMinutes(1)), second.Tokens);
         _harness.Time.Advance(TimeSpan.FromSeconds(50));
-        var third = await Acquire(limits with { }, 0);
+        var third = await Acquire(limits, 0);
         // The third request itself is the newest entry; the token window only holds the 15 s reservation.
         Assert.Equal(new RateLimitCounter(10, 8, TimeSpan.FromMinutes(1)), third.Requests);
         Assert.Equal(new RateLimitCounter(1000, 750, TimeSpan.FromSeconds(10)), third.Tokens);
