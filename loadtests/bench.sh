@@ -9,6 +9,7 @@
 #   --chunks N / --chunk-delay-ms N   mock stream shape (default 5 / 0)
 #   --no-build             reuse the last Release build
 #   --mock-port 9000 --bare-port 8081 --proxy-port 8082
+#   --proxy-root DIR       build and run src/Proxy from another checkout (default: this one)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -18,6 +19,7 @@ DURATION=10s CONNECTIONS=32 THREADS=2 ROUNDS=3 WARMUP=5s STREAM=0 CHECK=0 MIN_RA
 TARGETS="bare,proxy,mock" BUILD=1 CHUNKS=5 CHUNK_DELAY_MS=0
 MOCK_PORT=9000 BARE_PORT=8081 PROXY_PORT=8082
 CONFIG="loadtests/bench/aiproxy.bench.json"
+PROXY_ROOT=""
 
 usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; }
 while [[ $# -gt 0 ]]; do
@@ -38,6 +40,7 @@ while [[ $# -gt 0 ]]; do
     --bare-port) BARE_PORT="$2"; shift 2 ;;
     --proxy-port) PROXY_PORT="$2"; shift 2 ;;
     --config) CONFIG="$2"; shift 2 ;;
+    --proxy-root) PROXY_ROOT="$(cd "$2" && pwd)"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "bench: unknown option $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -66,7 +69,8 @@ command -v curl >/dev/null || { log "curl is required"; exit 2; }
 
 MOCK_DLL=loadtests/MockUpstream/bin/Release/net10.0/MockUpstream.dll
 BARE_DLL=loadtests/BareYarp/bin/Release/net10.0/BareYarp.dll
-PROXY_DLL=src/Proxy/bin/Release/net10.0/AiProxy.dll
+PROXY_SRC=${PROXY_ROOT:-$ROOT}/src/Proxy
+PROXY_DLL=$PROXY_SRC/bin/Release/net10.0/AiProxy.dll
 
 if [[ $BUILD == 1 ]]; then
   log "building Release"
@@ -75,9 +79,9 @@ if [[ $BUILD == 1 ]]; then
     dotnet build -c Release -nologo -v q loadtests/BareYarp >"$LOGDIR/build-bare.log" 2>&1 || { cat "$LOGDIR/build-bare.log"; exit 2; }
   fi
   if has_target proxy; then
-    if ! dotnet build -c Release -nologo -v q src/Proxy >"$LOGDIR/build-proxy.log" 2>&1; then
+    if ! dotnet build -c Release -nologo -v q "$PROXY_SRC" >"$LOGDIR/build-proxy.log" 2>&1; then
       grep -E "error" "$LOGDIR/build-proxy.log" | sort -u | head -20 >&2 || true
-      log "src/Proxy does not build"
+      log "$PROXY_SRC does not build"
       exit 2
     fi
   fi
