@@ -47,6 +47,7 @@ internal sealed partial class AiProxyHybridCache : HybridCache, IDisposable
         _l1 = new MemoryCache(new MemoryCacheOptions
         {
             SizeLimit = _options.LocalCacheSizeLimitBytes,
+            TrackStatistics = true,
             Clock = new TimeProviderClock(_time),
         });
         _l2 = _options.DistributedCacheEnabled ? ResolveDistributedCache(services) : null;
@@ -178,11 +179,35 @@ internal sealed partial class AiProxyHybridCache : HybridCache, IDisposable
         if (localExpires > expires) localExpires = expires;
         if (localExpires <= now) return;
 
-        // Over the size limit MemoryCache rejects the new entry and compacts (least recently used first) in the background.
-        using var entry = _l1.CreateEntry(key);
-        entry.Value = item;
-        entry.Size = item.Buffer.Length;
-        entry.AbsoluteExpiration = localExpires;
+        if (!TryAddL1(key, item, localExpires) && item.Buffer.Length <= _options.LocalCacheSizeLimitBytes)
+        {
+            // Over the size limit MemoryCache rejects the new entry and only compacts later in the background;
+            // evict least recently used entries now so the newest response is the one that stays.
+            MakeRoom(item.Buffer.Length);
+            TryAddL1(key, item, localExpires);
+        }
+    }
+
+    private bool TryAddL1(string key, CacheItem item, DateTimeOffset absoluteExpiration)
+    {
+        using (var entry = _l1.CreateEntry(key))
+        {
+            entry.Value = item;
+            entry.Size = item.Buffer.Length;
+            entry.AbsoluteExpiration = absoluteExpiration;
+        }
+        return _l1.TryGetValue(key, out var stored) && ReferenceEquals(stored, item);
+    }
+
+    private void MakeRoom(long bytes)
+    {
+        var stats = _l1.GetCurrentStatistics();
+        var current = stats?.CurrentEstimatedSize ?? 0;
+        if (current <= 0) return;
+        // Compact works on a share of the entry count; treating entries as equally sized is close enough, plus 5% headroom
+        // so that the next few inserts don't each trigger a compaction.
+        var excess = current + bytes - (_options.LocalCacheSizeLimitBytes * 0.95);
+        _l1.Compact(Math.Clamp(excess / current, 0.05, 1.0));
     }
 
     private bool TryGetValue<T>(CacheItem item, string layer, out T value)
