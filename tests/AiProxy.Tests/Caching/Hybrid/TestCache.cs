@@ -5,6 +5,7 @@ using AiProxy.Redis;
 using AiProxy.Testing;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AiProxy.Tests.Caching.Hybrid;
@@ -16,9 +17,10 @@ internal sealed class TestCache : IAsyncDisposable
     private readonly MeterListener _listener = new();
     private readonly ConcurrentQueue<(string Name, long Value, KeyValuePair<string, object?>[] Tags)> _measurements = new();
 
-    private TestCache(ServiceProvider services)
+    private TestCache(ServiceProvider services, CapturingLoggerProvider logs)
     {
         _services = services;
+        Logs = logs;
         Cache = (AiProxyHybridCache)services.GetRequiredService<HybridCache>();
         var scope = services.GetRequiredService<IMeterFactory>();
         _listener.InstrumentPublished = (instrument, listener) =>
@@ -31,6 +33,10 @@ internal sealed class TestCache : IAsyncDisposable
 
     public AiProxyHybridCache Cache { get; }
 
+    public CapturingLoggerProvider Logs { get; }
+
+    public string LogText => string.Join(" | ", Logs.Entries.Select(e => $"{e.EventId.Id}:{e.Message}"));
+
     public static TestCache Create(
         TimeProvider time,
         IRedisConnection? redis = null,
@@ -38,12 +44,13 @@ internal sealed class TestCache : IAsyncDisposable
         Action<IServiceCollection>? configureServices = null)
     {
         var services = new ServiceCollection();
-        services.AddLogging();
+        var logs = new CapturingLoggerProvider();
+        services.AddLogging(b => b.AddProvider(logs));
         services.AddSingleton(time);
         if (redis is not null) services.AddSingleton(redis);
         configureServices?.Invoke(services);
         services.AddAiProxyHybridCache(configure);
-        return new TestCache(services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true }));
+        return new TestCache(services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true }), logs);
     }
 
     /// <summary>A shared Redis connection that is already up, so tests don't race the background connect.</summary>
