@@ -25,6 +25,8 @@ internal sealed class RedisDistributedCache : IDistributedCache, IBufferDistribu
     {
         _connection = connection;
         _timeProvider = timeProvider;
+        // Starts the background connect now rather than on the first lookup, which would otherwise find Redis "down".
+        _ = connection.TryGetDatabase();
     }
 
     /// <summary>Gets a value indicating whether Redis is configured; when it is not, the hybrid cache runs L1-only.</summary>

@@ -109,9 +109,11 @@ public sealed class AiProxyHybridCacheRedisTests : IAsyncLifetime
         Assert.True(errorsAfterFirstFailure >= 1, "the failed L2 call is counted");
         Assert.Equal(errorsAfterFirstFailure, a.L2Errors); // skipped during the back-off, not retried per request
         Assert.True(a.Lookups("l2", "error") >= 1);
+        Assert.Contains(a.Logs.Entries, e => e.EventId.Id == 4101 && e.Level == Microsoft.Extensions.Logging.LogLevel.Warning);
 
         await _redis.StartAsync();
-        await TestCache.WaitUntilAsync(() => _connectionA.IsConnected && _connectionB.IsConnected);
+        await TestCache.WaitUntilServingAsync(_connectionA);
+        await TestCache.WaitUntilServingAsync(_connectionB);
         _time.Advance(TimeSpan.FromSeconds(6)); // past DistributedCacheFailureBackoff (5 s)
         var after = await a.Cache.GetOrCreateAsync("after", factory.CreateAsync);
         await using var b = TestCache.Create(_time, _connectionB);

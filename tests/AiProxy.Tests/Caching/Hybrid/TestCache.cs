@@ -62,6 +62,19 @@ internal sealed class TestCache : IAsyncDisposable
         return connection;
     }
 
+    /// <summary>Waits until commands really go through (IsConnected can briefly be true before a reconnect settles).</summary>
+    public static Task WaitUntilServingAsync(RedisConnection connection) => WaitUntilAsync(() =>
+    {
+        try
+        {
+            return connection.TryGetDatabase()?.Ping() is not null;
+        }
+        catch (Exception)
+        {
+            return false;
+        }
+    });
+
     /// <summary>Waits on real time for an external process (redis-server, the client's reconnect) to reach a state.</summary>
     public static async Task WaitUntilAsync(Func<bool> condition, int timeoutMs = 15000)
     {
