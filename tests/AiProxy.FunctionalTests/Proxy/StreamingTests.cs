@@ -113,7 +113,8 @@ public sealed class StreamingTests : IAsyncLifetime
 
         Assert.True(await _env.Upstream.WaitForAbortAsync(0, TimeSpan.FromSeconds(5)), "the upstream request was not aborted");
         Assert.True(started.Elapsed < TimeSpan.FromSeconds(5));
-        Assert.False(_env.Upstream.Requests[0].Finished);
+        // The upstream stopped early: nowhere near the 100 chunks it would have written.
+        Assert.True(_env.Upstream.Requests[0].ChunkTimes.Count < 30, $"{_env.Upstream.Requests[0].ChunkTimes.Count} chunks written");
     }
 
     [Fact]
