@@ -19,6 +19,7 @@ internal static class ValidateCommand
             return 1;
         }
 
+        using var dispose = new Disposer(snapshot);
         output.WriteLine($"{loader.Path}: valid ({snapshot.Providers.Count} providers, {snapshot.Routes.Routes.Length} routes, default route '{snapshot.Routes.Default.Name}')");
         foreach (var provider in snapshot.Providers.Values)
         {
@@ -29,5 +30,16 @@ internal static class ValidateCommand
             }
         }
         return 0;
+    }
+
+    private readonly struct Disposer(AiProxySnapshot snapshot) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var runtime in snapshot.Providers.Values)
+            {
+                runtime.Dispose();
+            }
+        }
     }
 }

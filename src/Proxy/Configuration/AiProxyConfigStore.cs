@@ -24,10 +24,11 @@ internal sealed partial class AiProxyConfigStore : IDisposable
     private ITimer? _debounceTimer;
     private string? _lastFileStamp;
 
-    public AiProxyConfigStore(ConfigLoader loader, AiProxySnapshot initial, ILogger<AiProxyConfigStore> logger, ProxyMetrics metrics, TimeProvider timeProvider)
+    public AiProxyConfigStore(ConfigLoader loader, ILogger<AiProxyConfigStore> logger, ProxyMetrics metrics, TimeProvider timeProvider)
     {
         _loader = loader;
-        _current = initial;
+        var errors = loader.TryLoad(1, null, out var initial);
+        _current = initial ?? throw new Hosting.InvalidConfigException(loader.Path, errors);
         _logger = logger;
         _metrics = metrics;
         _timeProvider = timeProvider;
@@ -59,6 +60,14 @@ internal sealed partial class AiProxyConfigStore : IDisposable
             }
 
             _current = snapshot;
+            foreach (var (name, runtime) in previous.Providers)
+            {
+                // Replaced providers stop watching their key files; in-flight requests keep working with their leases.
+                if (!snapshot.Providers.TryGetValue(name, out var kept) || !ReferenceEquals(kept, runtime))
+                {
+                    runtime.Dispose();
+                }
+            }
             var old = Interlocked.Exchange(ref _changeSource, new CancellationTokenSource());
             old.Cancel();
             old.Dispose();
@@ -129,6 +138,10 @@ internal sealed partial class AiProxyConfigStore : IDisposable
 
     public void Dispose()
     {
+        foreach (var runtime in _current.Providers.Values)
+        {
+            runtime.Dispose();
+        }
         _watcher?.Dispose();
         _debounceTimer?.Dispose();
         _changeSource.Dispose();

@@ -28,6 +28,25 @@ public sealed class AiProxyOptions
     /// <value>Defaults to 10 MiB.</value>
     public long? MaxRequestBodyBytes { get; set; }
 
+    /// <summary>Gets or sets how failed upstream attempts are retried on other keys and providers.</summary>
+    public RetryOptions? Retry { get; set; }
+
     /// <summary>Gets or sets model prices for cost metrics, by model glob.</summary>
     public Dictionary<string, ModelPriceOptions>? Prices { get; set; }
+}
+
+/// <summary>Retry and fallback across keys and providers, before the first byte reaches the client.</summary>
+public sealed class RetryOptions
+{
+    /// <summary>Gets or sets the most upstream attempts per request (the first one included).</summary>
+    /// <value>Defaults to 4.</value>
+    public int? MaxAttempts { get; set; }
+
+    /// <summary>Gets or sets the time after which no new attempt starts.</summary>
+    /// <value>Defaults to 30 seconds.</value>
+    public string? Deadline { get; set; }
+
+    /// <summary>Gets or sets the first backoff before retrying a provider that failed (jittered, doubling).</summary>
+    /// <value>Defaults to 100 ms. Switching to another key after a 429 does not wait.</value>
+    public string? BaseDelay { get; set; }
 }

@@ -26,5 +26,7 @@ internal sealed class AiProxySnapshot
     /// <summary>Gets the raw <c>ReverseProxy</c> section, flattened, handed to YARP's own config loader.</summary>
     public required IReadOnlyDictionary<string, string?> ReverseProxyData { get; init; }
 
+    public required Pipeline.RetryPolicy Retry { get; init; }
+
     public long MaxRequestBodyBytes => Options.MaxRequestBodyBytes ?? DefaultMaxRequestBodyBytes;
 }

@@ -1,4 +1,5 @@
 using AiProxy.Configuration.Validation;
+using AiProxy.Routing;
 using Microsoft.Extensions.Configuration;
 
 namespace AiProxy.Configuration;
@@ -7,11 +8,13 @@ namespace AiProxy.Configuration;
 internal sealed class ConfigLoader
 {
     private readonly string[] _args;
+    private readonly ProviderRuntimeFactory _runtimes;
 
-    public ConfigLoader(string path, string[] args)
+    public ConfigLoader(string path, string[] args, ProviderRuntimeFactory? runtimes = null)
     {
         Path = System.IO.Path.GetFullPath(path);
         _args = args;
+        _runtimes = runtimes ?? ProviderRuntimeFactory.Offline;
     }
 
     public string Path { get; }
@@ -48,7 +51,7 @@ internal sealed class ConfigLoader
         var errors = ConfigValidator.Validate(root, out var options);
         if (errors.Count == 0)
         {
-            snapshot = SnapshotCompiler.Compile(options!, root, version, previous);
+            snapshot = SnapshotCompiler.Compile(options!, root, version, previous, _runtimes);
         }
         return errors;
     }

@@ -15,7 +15,7 @@ internal static class SnapshotCompiler
     public const string ClusterPrefix = "aiproxy-provider-";
     private static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(5);
 
-    public static AiProxySnapshot Compile(AiProxyOptions options, IConfiguration configuration, int version, AiProxySnapshot? previous)
+    public static AiProxySnapshot Compile(AiProxyOptions options, IConfiguration configuration, int version, AiProxySnapshot? previous, ProviderRuntimeFactory runtimes)
     {
         var providers = new Dictionary<string, ProviderRuntime>(StringComparer.OrdinalIgnoreCase);
         var signatures = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -33,7 +33,7 @@ internal static class SnapshotCompiler
             }
             else
             {
-                providers[name] = CreateRuntime(name, p, clusterId);
+                providers[name] = runtimes.Create(name, p, clusterId);
             }
 
             Duration.TryParse(p.Timeout, out var timeout);
@@ -128,30 +128,8 @@ internal static class SnapshotCompiler
             YarpRoutes = yarpRoutes,
             YarpClusters = clusters,
             ReverseProxyData = raw,
+            Retry = new Pipeline.RetryPolicy(options.Retry, runtimes.Time),
         };
-    }
-
-    private static ProviderRuntime CreateRuntime(string name, ProviderOptions p, string clusterId)
-    {
-        var kind = ProviderValidator.ParseKind(p.Type)!.Value;
-        var headers = new List<KeyValuePair<string, string>>();
-        if (p.Headers is not null)
-        {
-            foreach (var h in p.Headers)
-            {
-                headers.Add(new(h.Key, h.Value));
-            }
-        }
-        var target = new UpstreamTarget(name, kind, new Uri(p.BaseUrl!))
-        {
-            ClusterId = clusterId,
-            ApiVersion = p.ApiVersion ?? "2024-10-21",
-            Deployments = p.Deployments is null ? new Dictionary<string, string>() : new Dictionary<string, string>(p.Deployments, StringComparer.OrdinalIgnoreCase),
-            Headers = headers,
-            RequiresKey = p.Keys is not null || kind is ProviderKind.OpenAI or ProviderKind.AzureOpenAI or ProviderKind.OpenRouter,
-        };
-        var keys = SecretSpec.ResolveAll(p.Keys, out var problem);
-        return new ProviderRuntime(target, keys, problem is null ? null : $"provider '{name}' has no usable API key: {problem} (AiProxy:Providers:{name}:Keys)");
     }
 
     private static string Signature(IConfigurationSection section)

@@ -27,11 +27,16 @@ public static class AiProxyApplication
     /// <summary>Loads and validates the config, then builds the app; throws <see cref="InvalidConfigException"/> on a bad config.</summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
+        // Validate before building the host so a bad config fails fast with every error; the store compiles it again with the host's services.
         var loader = new ConfigLoader(ConfigLoader.ResolvePath(args), args);
         var errors = loader.TryLoad(1, null, out var snapshot);
         if (snapshot is null)
         {
             throw new InvalidConfigException(loader.Path, errors);
+        }
+        foreach (var runtime in snapshot.Providers.Values)
+        {
+            runtime.Dispose();
         }
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
@@ -59,13 +64,14 @@ public static class AiProxyApplication
             o.AddServerHeader = false;
         });
 
-        builder.Services.AddAiProxy(loader, snapshot);
+        builder.Services.AddAiProxy(loader.Path, args, snapshot);
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.MapAiProxy();
         var store = app.Services.GetRequiredService<AiProxyConfigStore>();
         app.Lifetime.ApplicationStarted.Register(store.StartWatching);
+        app.Lifetime.ApplicationStopped.Register(store.Dispose);
         return app;
     }
 }

@@ -1,6 +1,7 @@
 using AiProxy.Configuration;
 using AiProxy.Metrics;
 using AiProxy.Redis;
+using AiProxy.Routing;
 using AiProxy.Streaming;
 using AiProxy.Transforms;
 using Microsoft.Extensions.Configuration;
@@ -15,14 +16,18 @@ namespace AiProxy.Hosting;
 public static class AiProxyServiceCollectionExtensions
 {
     /// <summary>Adds AiProxy: config store (loaded and validated), YARP with the AiProxy config provider and transforms.</summary>
-    internal static IServiceCollection AddAiProxy(this IServiceCollection services, ConfigLoader loader, AiProxySnapshot initial)
+    internal static IServiceCollection AddAiProxy(this IServiceCollection services, string configPath, string[] args, AiProxySnapshot initial)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<ProxyMetrics>();
-        services.TryAddSingleton(loader);
-        services.TryAddSingleton(sp => new AiProxyConfigStore(loader, initial,
-            sp.GetRequiredService<ILogger<AiProxyConfigStore>>(), sp.GetRequiredService<ProxyMetrics>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp =>
+        {
+            var time = sp.GetRequiredService<TimeProvider>();
+            var runtimes = new ProviderRuntimeFactory(time, sp.GetRequiredService<ILoggerFactory>(), watchFiles: true);
+            return new AiProxyConfigStore(new ConfigLoader(configPath, args, runtimes),
+                sp.GetRequiredService<ILogger<AiProxyConfigStore>>(), sp.GetRequiredService<ProxyMetrics>(), time);
+        });
         services.TryAddSingleton<IRedisConnection>(sp => new RedisConnection(
             sp.GetRequiredService<AiProxyConfigStore>().Current.Options.Redis?.Configuration, sp.GetRequiredService<ILogger<RedisConnection>>()));
 

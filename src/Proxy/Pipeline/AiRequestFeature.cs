@@ -1,5 +1,6 @@
 using AiProxy.Configuration;
 using AiProxy.Routing;
+using AiProxy.Transforms.Keys;
 using AiProxy.Transforms.Upstream;
 
 namespace AiProxy.Pipeline;
@@ -42,6 +43,45 @@ internal sealed class AiRequestFeature : IUpstreamRequestFeature
 
     /// <summary>Gets or sets the provider of the current attempt (for logs and metrics).</summary>
     public ProviderRuntime? Provider { get; set; }
+
+    /// <summary>Gets or sets the upstream key lease of the current attempt.</summary>
+    public KeyLease? Lease { get; set; }
+
+    /// <summary>Gets or sets the token estimate (prompt + max output) used for key and client quotas.</summary>
+    public long EstimatedTokens { get; set; }
+
+    /// <summary>Gets or sets the 1-based number of the current upstream attempt.</summary>
+    public int Attempt { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether a failed answer of this attempt may be retried (set before forwarding).</summary>
+    public bool RetryAllowed { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether the response transform suppressed a retryable upstream answer.</summary>
+    public bool RetryRequested { get; set; }
+
+    /// <summary>Gets or sets the status of the last upstream answer (0 when none came).</summary>
+    public int UpstreamStatus { get; set; }
+
+    /// <summary>Gets or sets the timestamp (TimeProvider) when the request started.</summary>
+    public long StartTimestamp { get; set; }
+
+    /// <summary>Gets or sets the timestamp when the current attempt was sent.</summary>
+    public long AttemptTimestamp { get; set; }
+
+    /// <summary>Gets or sets the route providers (by index) that failed with 5xx or a connect error in this request.</summary>
+    public ulong FailedProviders { get; set; }
+
+    /// <summary>Gets or sets the soonest time a rate-limited key recovers, when keys were exhausted.</summary>
+    public TimeSpan? SoonestKeyRecovery { get; set; }
+
+    /// <summary>Gets or sets why a provider had no usable key (operator-facing, no secrets).</summary>
+    public string? KeyProblem { get; set; }
+
+    /// <summary>Gets or sets the soonest time an open breaker lets a probe through.</summary>
+    public TimeSpan? SoonestAvailable { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether a provider was skipped because its breaker is open.</summary>
+    public bool BreakerOpen { get; set; }
 
     /// <inheritdoc />
     public UpstreamTarget? Target { get; set; }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using AiProxy.Configuration;
 using AiProxy.Http;
+using AiProxy.RateLimiting;
 using AiProxy.Transforms.Upstream;
 using Microsoft.AspNetCore.Http;
 using Yarp.ReverseProxy.Model;
@@ -15,11 +16,13 @@ internal sealed class AiRequestMiddleware
 {
     private readonly RequestDelegate _next;
     private readonly AiProxyConfigStore _store;
+    private readonly TimeProvider _time;
 
-    public AiRequestMiddleware(RequestDelegate next, AiProxyConfigStore store)
+    public AiRequestMiddleware(RequestDelegate next, AiProxyConfigStore store, TimeProvider time)
     {
         _next = next;
         _store = store;
+        _time = time;
     }
 
     public Task Invoke(HttpContext context)
@@ -35,7 +38,7 @@ internal sealed class AiRequestMiddleware
         var operation = Classify(context.Request);
         if (operation == AiOperation.PassThrough)
         {
-            var feature = new AiRequestFeature(snapshot, operation, snapshot.Routes.Default);
+            var feature = new AiRequestFeature(snapshot, operation, snapshot.Routes.Default) { StartTimestamp = _time.GetTimestamp() };
             context.Features.Set(feature);
             context.Features.Set<IUpstreamRequestFeature>(feature);
             return _next(context);
@@ -63,7 +66,7 @@ internal sealed class AiRequestMiddleware
         try
         {
             var body = buffer.AsMemory(0, length);
-            var feature = new AiRequestFeature(snapshot, operation, snapshot.Routes.Default) { Body = body };
+            var feature = new AiRequestFeature(snapshot, operation, snapshot.Routes.Default) { Body = body, StartTimestamp = _time.GetTimestamp() };
             switch (RequestBodyParser.Parse(body.Span, feature))
             {
                 case RequestBodyParser.Result.InvalidJson:
@@ -81,6 +84,7 @@ internal sealed class AiRequestMiddleware
                 return;
             }
             feature.Route = route;
+            feature.EstimatedTokens = TokenEstimator.Estimate(body.Span, operation == AiOperation.Embeddings ? 0 : TokenEstimator.DefaultCompletionTokens);
             context.Features.Set(feature);
             context.Features.Set<IUpstreamRequestFeature>(feature);
             await _next(context);

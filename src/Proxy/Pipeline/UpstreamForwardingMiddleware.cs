@@ -1,6 +1,9 @@
+using System.Globalization;
 using AiProxy.Http;
+using AiProxy.Metrics;
 using AiProxy.Routing;
 using AiProxy.Streaming;
+using AiProxy.Transforms.Keys;
 using AiProxy.Transforms.Upstream;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -11,59 +14,323 @@ using Yarp.ReverseProxy.Model;
 namespace AiProxy.Pipeline;
 
 /// <summary>
-/// Last AiProxy step before YARP's forwarder: picks the provider and key, prepares the body (model rewrite),
-/// points YARP at the provider's cluster, and turns forwarding failures into OpenAI-style errors.
+/// Last AiProxy step before YARP's forwarder. Each attempt picks a provider of the route and a key from its pool,
+/// prepares the body (model rewrite), points YARP at the provider's cluster and forwards. A retryable answer
+/// (429, 5xx, 401/403, connect error) is suppressed by <see cref="UpstreamOutcomeTransform"/> before any byte
+/// reaches the client, and Polly runs the next attempt on another key or provider.
 /// </summary>
 internal sealed partial class UpstreamForwardingMiddleware
 {
     private readonly RequestDelegate _next;
     private readonly IProxyStateLookup _proxyState;
     private readonly ILogger<UpstreamForwardingMiddleware> _logger;
+    private readonly TimeProvider _time;
+    private readonly ProxyMetrics _metrics;
 
-    public UpstreamForwardingMiddleware(RequestDelegate next, IProxyStateLookup proxyState, ILogger<UpstreamForwardingMiddleware> logger)
+    public UpstreamForwardingMiddleware(RequestDelegate next, IProxyStateLookup proxyState, ILogger<UpstreamForwardingMiddleware> logger, TimeProvider time, ProxyMetrics metrics)
     {
         _next = next;
         _proxyState = proxyState;
         _logger = logger;
+        _time = time;
+        _metrics = metrics;
     }
 
     public Task Invoke(HttpContext context)
     {
         var feature = context.Features.Get<AiRequestFeature>();
-        if (feature is null)
+        return feature is null ? _next(context) : ForwardAsync(context, feature);
+    }
+
+    private async Task ForwardAsync(HttpContext context, AiRequestFeature feature)
+    {
+        if (feature.StartTimestamp == 0)
         {
-            return _next(context);
+            feature.StartTimestamp = _time.GetTimestamp();
         }
 
-        var provider = feature.Route.Providers[0];
-        if (!provider.TryGetKey(out var key))
+        var outcome = await feature.Snapshot.Retry.Pipeline.ExecuteAsync(
+            static (state, _) => state.Self.AttemptAsync(state.Context, state.Feature),
+            (Self: this, Context: context, Feature: feature),
+            context.RequestAborted);
+
+        switch (outcome)
         {
-            Log.NoKey(_logger, provider.Name);
-            return ProxyErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable,
-                provider.KeyProblem ?? $"provider '{provider.Name}' has no usable API key (AiProxy:Providers:{provider.Name}:Keys)",
-                "server_error", "upstream_key_missing", shouldRetry: false);
+            case AttemptOutcome.Done:
+                await MapForwarderError(context, feature);
+                break;
+            default:
+                await WriteNoCandidateAsync(context, feature);
+                break;
+        }
+    }
+
+    private async ValueTask<AttemptOutcome> AttemptAsync(HttpContext context, AiRequestFeature feature)
+    {
+        feature.Attempt++;
+        if (feature.Attempt > 1)
+        {
+            // The previous answer was suppressed before anything was written: start clean.
+            context.Response.Clear();
+            context.Features.Set<IForwarderErrorFeature>(null);
+            feature.RetryRequested = false;
+        }
+
+        if (!TrySelect(feature, out var provider, out var index, out var lease))
+        {
+            return AttemptOutcome.NoCandidate;
         }
 
         feature.Provider = provider;
         feature.Target = provider.Target;
-        feature.ApiKey = key;
+        feature.Lease = lease;
+        feature.ApiKey = lease?.Key;
         feature.UpstreamModel = feature.Operation == AiOperation.PassThrough ? null : feature.Route.RewriteModel ?? feature.Model;
         PrepareBody(context, feature);
 
         if (!PointAt(context, provider))
         {
-            return ProxyErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable,
-                $"provider '{provider.Name}' is not ready yet; try again", "server_error", "upstream_unavailable");
+            lease?.Dispose();
+            feature.FailedProviders |= 1UL << index;
+            return AttemptOutcome.RetrySwitch;
         }
 
-        var task = _next(context);
-        return task.IsCompletedSuccessfully ? MapForwarderError(context, feature) : AwaitAndMap(task, context, feature);
+        var policy = feature.Snapshot.Retry;
+        feature.RetryAllowed = feature.Attempt < policy.MaxAttempts && _time.GetElapsedTime(feature.StartTimestamp) < policy.Deadline;
+        feature.AttemptTimestamp = _time.GetTimestamp();
+        feature.UpstreamStatus = 0;
+
+        try
+        {
+            await _next(context);
+        }
+        catch
+        {
+            lease?.Fail();
+            throw;
+        }
+        finally
+        {
+            // Usage settles the key's token window when the stream observers reported it (see ReportUsage callers).
+            lease?.Dispose();
+            feature.Lease = null;
+        }
+
+        var keyId = lease?.Fingerprint ?? "none";
+        if (feature.RetryRequested)
+        {
+            var status = feature.UpstreamStatus;
+            _metrics.UpstreamAttempt(provider.Name, keyId, OutcomeLabel(status));
+            Log.Retrying(_logger, provider.Name, keyId, status, feature.Attempt);
+            if (status >= 500 || status == 408)
+            {
+                feature.FailedProviders |= 1UL << index;
+                return HasUntriedProvider(feature) ? AttemptOutcome.RetrySwitch : AttemptOutcome.RetryBackoff;
+            }
+            return AttemptOutcome.RetrySwitch;
+        }
+
+        var error = context.Features.Get<IForwarderErrorFeature>();
+        if (error is { Error: not ForwarderError.None } && feature.UpstreamStatus == 0)
+        {
+            var aborted = context.RequestAborted.IsCancellationRequested;
+            if (!aborted)
+            {
+                lease?.Fail();
+                provider.Breaker.Failure();
+            }
+            _metrics.UpstreamAttempt(provider.Name, keyId, error.Error == ForwarderError.RequestTimedOut ? "timeout" : aborted ? "client_aborted" : "connect_error");
+            if (!aborted && feature.RetryAllowed && !context.Response.HasStarted)
+            {
+                Log.RetryingAfterError(_logger, provider.Name, error.Error.ToString(), feature.Attempt);
+                feature.FailedProviders |= 1UL << index;
+                return HasUntriedProvider(feature) ? AttemptOutcome.RetrySwitch : AttemptOutcome.RetryBackoff;
+            }
+            return AttemptOutcome.Done;
+        }
+
+        _metrics.UpstreamAttempt(provider.Name, keyId, OutcomeLabel(feature.UpstreamStatus));
+        return AttemptOutcome.Done;
     }
 
-    private async Task AwaitAndMap(Task task, HttpContext context, AiRequestFeature feature)
+    /// <summary>Picks the next provider and key; records why nothing was available when it fails.</summary>
+    private static bool TrySelect(AiRequestFeature feature, out ProviderRuntime provider, out int index, out KeyLease? lease)
     {
-        await task;
-        await MapForwarderError(context, feature);
+        var providers = feature.Route.Providers;
+        Span<int> order = stackalloc int[Math.Min(providers.Length, 64)];
+        Order(feature, providers, order);
+
+        // First pass skips providers that already failed in this request; the second lets them try again.
+        for (var pass = 0; pass < 2; pass++)
+        {
+            foreach (var i in order)
+            {
+                if (pass == 0 && (feature.FailedProviders & (1UL << i)) != 0)
+                {
+                    continue;
+                }
+                var candidate = providers[i];
+                KeyLease? candidateLease = null;
+                if (candidate.Keys is { } pool)
+                {
+                    var result = pool.Acquire(feature.EstimatedTokens);
+                    if (result.Status == KeyAcquireStatus.Exhausted)
+                    {
+                        // Keys cooling down after 429s mean "rate limited"; keys whose breakers are open mean "provider down".
+                        if (AnyRateLimited(pool))
+                        {
+                            feature.SoonestKeyRecovery = Min(feature.SoonestKeyRecovery, result.RetryAfter);
+                        }
+                        else
+                        {
+                            feature.BreakerOpen = true;
+                            feature.SoonestAvailable = Min(feature.SoonestAvailable, result.RetryAfter);
+                        }
+                        continue;
+                    }
+                    if (result.Status == KeyAcquireStatus.NoUsableKey)
+                    {
+                        feature.KeyProblem ??= candidate.KeyProblem ?? pool.DescribeUnavailable();
+                        continue;
+                    }
+                    candidateLease = result.Lease;
+                }
+                if (!candidate.Breaker.TryEnter())
+                {
+                    candidateLease?.Dispose();
+                    feature.BreakerOpen = true;
+                    feature.SoonestAvailable = Min(feature.SoonestAvailable, candidate.Breaker.RetryAfter);
+                    continue;
+                }
+                provider = candidate;
+                index = i;
+                lease = candidateLease;
+                return true;
+            }
+            if (feature.FailedProviders == 0)
+            {
+                break;
+            }
+        }
+
+        provider = null!;
+        index = -1;
+        lease = null;
+        return false;
+    }
+
+    private static TimeSpan Min(TimeSpan? current, TimeSpan value) => current is { } c && c < value ? c : value;
+
+    private static bool AnyRateLimited(UpstreamKeyPool pool)
+    {
+        // Only on the exhausted path: the snapshot allocation does not touch the hot path.
+        foreach (var status in pool.GetKeyStatuses())
+        {
+            if (status.State == KeyState.Cooldown)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void Order(AiRequestFeature feature, ProviderRuntime[] providers, Span<int> order)
+    {
+        for (var i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+        if (order.Length < 2)
+        {
+            return;
+        }
+        switch (feature.Route.Balance)
+        {
+            case BalanceMode.Weighted:
+            {
+                var total = 0;
+                foreach (var p in providers)
+                {
+                    total += p.Weight;
+                }
+                var pick = Random.Shared.Next(total);
+                var first = 0;
+                for (; first < providers.Length - 1; first++)
+                {
+                    pick -= providers[first].Weight;
+                    if (pick < 0)
+                    {
+                        break;
+                    }
+                }
+                MoveToFront(order, first);
+                break;
+            }
+            case BalanceMode.LeastLatency:
+            {
+                var best = 0;
+                for (var i = 1; i < order.Length; i++)
+                {
+                    if (providers[i].Latency < providers[best].Latency)
+                    {
+                        best = i;
+                    }
+                }
+                MoveToFront(order, best);
+                break;
+            }
+        }
+
+        static void MoveToFront(Span<int> order, int index)
+        {
+            for (var i = index; i > 0; i--)
+            {
+                order[i] = order[i - 1];
+            }
+            order[0] = index;
+        }
+    }
+
+    private static bool HasUntriedProvider(AiRequestFeature feature)
+    {
+        var count = Math.Min(feature.Route.Providers.Length, 64);
+        var all = count == 64 ? ulong.MaxValue : (1UL << count) - 1;
+        return (feature.FailedProviders & all) != all;
+    }
+
+    private Task WriteNoCandidateAsync(HttpContext context, AiRequestFeature feature)
+    {
+        if (context.Response.HasStarted)
+        {
+            return Task.CompletedTask;
+        }
+        context.Response.Clear();
+        var route = feature.Route.Name;
+        if (feature.SoonestKeyRecovery is { } wait)
+        {
+            var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+            context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            context.Response.Headers["retry-after-ms"] = Math.Max(1, (long)Math.Ceiling(wait.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture);
+            Log.AllKeysExhausted(_logger, route, seconds);
+            return ProxyErrors.WriteAsync(context, StatusCodes.Status429TooManyRequests,
+                $"Rate limit reached for every upstream key of route '{route}'. Please try again in {seconds}s.", "requests", "rate_limit_exceeded");
+        }
+        if (feature.UpstreamStatus >= 500 || feature.FailedProviders != 0)
+        {
+            return ProxyErrors.WriteAsync(context, StatusCodes.Status502BadGateway,
+                $"Every upstream provider of route '{route}' failed (last status {feature.UpstreamStatus}).", "server_error", "upstream_error");
+        }
+        if (feature.KeyProblem is { } problem)
+        {
+            Log.NoKey(_logger, route);
+            return ProxyErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, problem, "server_error", "upstream_key_missing", shouldRetry: false);
+        }
+        if (feature.SoonestAvailable is { } available)
+        {
+            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(available.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        }
+        return ProxyErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable,
+            $"Every upstream provider of route '{route}' is temporarily unavailable after repeated failures (circuit open).", "server_error", "upstream_unavailable");
     }
 
     private Task MapForwarderError(HttpContext context, AiRequestFeature feature)
@@ -128,12 +395,31 @@ internal sealed partial class UpstreamForwardingMiddleware
         return true;
     }
 
+    internal static string OutcomeLabel(int status) => status switch
+    {
+        0 => "no_response",
+        < 400 => "ok",
+        401 or 403 => "unauthorized",
+        429 => "rate_limited",
+        < 500 => "client_error",
+        _ => "server_error",
+    };
+
     private static partial class Log
     {
-        [LoggerMessage(200, LogLevel.Warning, "Provider {Provider} has no usable API key; answering 503.")]
-        public static partial void NoKey(ILogger logger, string provider);
+        [LoggerMessage(200, LogLevel.Warning, "No provider of route {Route} has a usable API key; answering 503.")]
+        public static partial void NoKey(ILogger logger, string route);
 
         [LoggerMessage(201, LogLevel.Warning, "Forwarding to provider {Provider} failed: {Error} ({Exception}).")]
         public static partial void ForwardFailed(ILogger logger, string provider, string error, string? exception);
+
+        [LoggerMessage(202, LogLevel.Information, "Provider {Provider} key {Key} answered {Status} on attempt {Attempt}; retrying before the first byte.")]
+        public static partial void Retrying(ILogger logger, string provider, string key, int status, int attempt);
+
+        [LoggerMessage(203, LogLevel.Information, "Provider {Provider} failed ({Error}) on attempt {Attempt}; retrying.")]
+        public static partial void RetryingAfterError(ILogger logger, string provider, string error, int attempt);
+
+        [LoggerMessage(204, LogLevel.Warning, "Every upstream key of route {Route} is rate limited; answering 429 with retry-after {Seconds}s.")]
+        public static partial void AllKeysExhausted(ILogger logger, string route, int seconds);
     }
 }

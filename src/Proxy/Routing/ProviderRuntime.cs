@@ -1,40 +1,46 @@
+using AiProxy.Transforms.Keys;
 using AiProxy.Transforms.Upstream;
 
 namespace AiProxy.Routing;
 
-/// <summary>A provider compiled from config: its upstream target and its usable keys.</summary>
-internal sealed class ProviderRuntime
+/// <summary>A provider compiled from config: its upstream target, key pool, circuit breaker and latency estimate.</summary>
+internal sealed class ProviderRuntime : IDisposable
 {
-    private int _next;
+    private const double LatencyWeight = 0.2;
+    private long _ewmaTicks;
 
-    public ProviderRuntime(UpstreamTarget target, IReadOnlyList<string> keys, string? keyProblem)
+    public ProviderRuntime(UpstreamTarget target, UpstreamKeyPool? keys, ProviderCircuitBreaker breaker, int weight)
     {
         Target = target;
         Keys = keys;
-        KeyProblem = keyProblem;
+        Breaker = breaker;
+        Weight = weight;
     }
 
     public string Name => Target.Name;
 
     public UpstreamTarget Target { get; }
 
-    /// <summary>Gets the resolved key values (never logged).</summary>
-    public IReadOnlyList<string> Keys { get; }
+    /// <summary>Gets the key pool; null for keyless providers (Ollama or local servers without Keys).</summary>
+    public UpstreamKeyPool? Keys { get; }
 
-    /// <summary>Gets why no key is usable (names the setting, never a value); null when keys are fine.</summary>
-    public string? KeyProblem { get; }
+    public ProviderCircuitBreaker Breaker { get; }
 
-    /// <summary>Picks a key; false when the provider needs a key and has none.</summary>
-    public bool TryGetKey(out string? key)
+    public int Weight { get; }
+
+    /// <summary>Gets why no key is usable (names the setting, never a value); null when at least one key exists.</summary>
+    public string? KeyProblem => Keys is { Count: 0 } pool ? pool.DescribeUnavailable() + $" (AiProxy:Providers:{Name}:Keys)" : null;
+
+    /// <summary>Gets the smoothed time to first byte (0 until measured), for <c>Balance: least-latency</c>.</summary>
+    public TimeSpan Latency => TimeSpan.FromTicks(Volatile.Read(ref _ewmaTicks));
+
+    public void RecordLatency(TimeSpan timeToFirstByte)
     {
-        var keys = Keys;
-        if (keys.Count == 0)
-        {
-            key = null;
-            return !Target.RequiresKey;
-        }
-        var i = (uint)Interlocked.Increment(ref _next) % (uint)keys.Count;
-        key = keys[(int)i];
-        return true;
+        // Lock-free EWMA; a lost update under contention only delays convergence slightly.
+        var old = Volatile.Read(ref _ewmaTicks);
+        var next = old == 0 ? timeToFirstByte.Ticks : (long)((old * (1 - LatencyWeight)) + (timeToFirstByte.Ticks * LatencyWeight));
+        Interlocked.CompareExchange(ref _ewmaTicks, next, old);
     }
+
+    public void Dispose() => Keys?.Dispose();
 }

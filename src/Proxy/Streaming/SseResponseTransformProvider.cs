@@ -5,9 +5,13 @@ using Yarp.ReverseProxy.Transforms.Builder;
 
 namespace AiProxy.Streaming;
 
-/// <summary>Routes upstream SSE bodies of AiProxy's routes through <see cref="SseEventStream"/>.</summary>
+/// <summary>Response transforms of AiProxy's routes: the attempt outcome (keys, breaker, retry) and the SSE guard.</summary>
 internal sealed class SseResponseTransformProvider : ITransformProvider
 {
+    private readonly UpstreamOutcomeTransform _outcome;
+
+    public SseResponseTransformProvider(TimeProvider time) => _outcome = new UpstreamOutcomeTransform(time);
+
     public void ValidateRoute(TransformRouteValidationContext context)
     {
     }
@@ -20,6 +24,7 @@ internal sealed class SseResponseTransformProvider : ITransformProvider
     {
         if (context.Route.RouteId == SnapshotCompiler.CatchAllRouteId)
         {
+            context.ResponseTransforms.Add(_outcome);
             context.ResponseTransforms.Add(SseResponseTransform.Instance);
         }
     }

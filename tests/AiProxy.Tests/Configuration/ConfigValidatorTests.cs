@@ -103,7 +103,7 @@ public sealed class ConfigValidatorTests
 
         Assert.Empty(errors);
         var provider = snapshot!.Providers["p"];
-        Assert.False(provider.TryGetKey(out _));
+        Assert.Equal(0, provider.Keys!.Count);
         Assert.Contains("environment variable AIPROXY_TEST_UNSET_KEY_VAR", provider.KeyProblem, StringComparison.Ordinal);
         Assert.Contains("provider 'p'", provider.KeyProblem, StringComparison.Ordinal);
     }

@@ -40,6 +40,16 @@ internal static class CacheValidator
             ProviderValidator.Positive(redis.ExpectedReplicas, "$.AiProxy.Redis.ExpectedReplicas", errors);
         }
 
+        if (options.Retry is { } retry)
+        {
+            ProviderValidator.Positive(retry.MaxAttempts, "$.AiProxy.Retry.MaxAttempts", errors);
+            RouteValidator.Ttl(retry.Deadline, "$.AiProxy.Retry.Deadline", errors);
+            if (retry.BaseDelay is not null && !Duration.TryParse(retry.BaseDelay, out _))
+            {
+                errors.Add(new("$.AiProxy.Retry.BaseDelay", $"'{retry.BaseDelay}' is not a duration (use e.g. 100ms)"));
+            }
+        }
+
         if (options.Prices is { } prices)
         {
             foreach (var (model, price) in prices)
