@@ -17,7 +17,7 @@ internal static class FullScrape
         proxy.RequestStarted(stream: false);
         var tags = new RequestTags("chat", "openai", "gpt-4o", "team-a", "miss", Stream: true);
         proxy.RequestFinished(tags, 200, 1.2, 0.3);
-        proxy.UpstreamAttempt("openai", "k-1a2b", "success");
+        proxy.UpstreamAttempt("openai", "k-1a2b", "ok");
         proxy.Tokens("team-a", "gpt-4o", prompt: 100, completion: 20, cached: 10, costUsd: 0.0125);
 
         var usage = new ClientUsageTracker(new FakeTimeProvider());

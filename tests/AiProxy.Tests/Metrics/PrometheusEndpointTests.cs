@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using AiProxy.Metrics.Prometheus;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -7,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace AiProxy.Tests.Metrics;
 
-public sealed class PrometheusEndpointTests
+public sealed class PrometheusEndpointTests(ITestOutputHelper output)
 {
     [Fact]
     public async Task MapAiProxyMetrics_RealKestrel_ServesTextFormatThatPromtoolAccepts()
@@ -31,8 +32,11 @@ public sealed class PrometheusEndpointTests
         Assert.Contains("aiproxy_request_duration_seconds_bucket{model=\"gpt-4o\",provider=\"openai\",route=\"chat\",stream=\"true\",le=\"2.5\"} 1\n", body, StringComparison.Ordinal);
         Assert.Contains("aiproxy_ratelimit_requests_usage{client=\"team-a\"} 15\n", body, StringComparison.Ordinal);
 
-        var (exitCode, output) = Promtool.Run(body, "check", "metrics");
-        Assert.True(exitCode == 0, "promtool check metrics failed:\n" + output + "\n--- scrape ---\n" + body);
+        var (exitCode, promtool) = Promtool.Run(body, "check", "metrics");
+        output.WriteLine(body);
+        output.WriteLine($"promtool check metrics: exit {exitCode}, output: '{promtool.Trim()}'");
+        Assert.True(exitCode == 0, "promtool check metrics failed:\n" + promtool + "\n--- scrape ---\n" + body);
+        Assert.Equal("", promtool.Trim());
         await app.StopAsync();
     }
 

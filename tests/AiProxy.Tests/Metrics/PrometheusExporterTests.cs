@@ -239,6 +239,31 @@ public sealed class PrometheusExporterTests
     }
 
     [Fact]
+    public void Record_OverflowWithDifferentLabelNames_FoldsPerLabelNameSet()
+    {
+        using var h = new ExporterHarness(maxSeries: 1);
+        var counter = h.Meter.CreateCounter<long>("aiproxy.lookups", "{lookup}", "Lookups.");
+        counter.Add(1, Tag("layer", "l1"));
+        counter.Add(1, Tag("layer", "l2"));
+        counter.Add(1, Tag("result", "hit"));
+        counter.Add(1, Tag("layer", "semantic"));
+
+        Assert.Equal(
+            """
+            # HELP aiproxy_lookups_total Lookups.
+            # TYPE aiproxy_lookups_total counter
+            aiproxy_lookups_total{layer="l1"} 1
+            aiproxy_lookups_total{layer="other"} 2
+            aiproxy_lookups_total{result="other"} 1
+            # HELP aiproxy_metrics_overflow_total Measurements folded into the all-"other" series because a metric reached its series limit.
+            # TYPE aiproxy_metrics_overflow_total counter
+            aiproxy_metrics_overflow_total{metric="aiproxy_lookups_total"} 3
+
+            """.ReplaceLineEndings("\n"),
+            h.Scrape());
+    }
+
+    [Fact]
     public void Scrape_OtherMeterNameOrOtherFactory_NotExported()
     {
         using var h = new ExporterHarness();

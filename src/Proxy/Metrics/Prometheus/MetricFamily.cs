@@ -49,6 +49,7 @@ internal abstract class MetricFamily<TSeries> : MetricFamily where TSeries : cla
     private readonly ConcurrentDictionary<LabelSet, TSeries>.AlternateLookup<ReadOnlySpan<KeyValuePair<string, object?>>> _lookup;
     private readonly int _maxSeries;
     private TSeries? _unlabeled;
+    private OverflowSeries? _overflow;
     private int _count;
     private long _overflowed;
 
@@ -91,9 +92,13 @@ internal abstract class MetricFamily<TSeries> : MetricFamily where TSeries : cla
             // excess into one series whose labels all read "other", and count the folded measurements.
             Interlocked.Decrement(ref _count);
             Interlocked.Increment(ref _overflowed);
+            // Once over the cap every new label set lands here, so reuse the last overflow series when its label
+            // names match instead of building a key per measurement.
+            if (Volatile.Read(ref _overflow) is { } last && HasSameNames(last.Key, tags)) return last.Series;
             key = LabelSet.Create(tags, valueOverride: "other");
-            if (_series.TryGetValue(key, out var overflow)) return overflow;
-            return _series.GetOrAdd(key, static (_, self) => self.CreateSeries(), this);
+            var overflow = _series.GetOrAdd(key, static (_, self) => self.CreateSeries(), this);
+            Volatile.Write(ref _overflow, new OverflowSeries(key, overflow));
+            return overflow;
         }
         key = LabelSet.Create(tags);
         var created = CreateSeries();
@@ -102,9 +107,20 @@ internal abstract class MetricFamily<TSeries> : MetricFamily where TSeries : cla
         return _series[key];
     }
 
+    private static bool HasSameNames(LabelSet key, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        if (key.Names.Length != tags.Length) return false;
+        foreach (var tag in tags)
+        {
+            if (Array.IndexOf(key.Names, tag.Key) < 0) return false;
+        }
+        return true;
+    }
+
     public override void Clear()
     {
         _series.Clear();
+        Volatile.Write(ref _overflow, null);
         Volatile.Write(ref _unlabeled, null);
         Volatile.Write(ref _count, 0);
     }
@@ -122,4 +138,6 @@ internal abstract class MetricFamily<TSeries> : MetricFamily where TSeries : cla
             WriteSeries(sb, labels.Text, series);
         }
     }
+
+    private sealed record OverflowSeries(LabelSet Key, TSeries Series);
 }
