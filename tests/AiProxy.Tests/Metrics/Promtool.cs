@@ -1,0 +1,38 @@
+using System.Diagnostics;
+
+namespace AiProxy.Tests.Metrics;
+
+/// <summary>Runs <c>promtool</c> (Debian package <c>prometheus</c>; CI installs it) and returns its exit code and output.</summary>
+internal static class Promtool
+{
+    public static (int ExitCode, string Output) Run(string? stdin, params string[] args)
+    {
+        var exe = File.Exists("/usr/bin/promtool") ? "/usr/bin/promtool" : FindOnPath("promtool");
+        Assert.True(exe is not null, "promtool is not on PATH: install it with `apt-get install -y prometheus` (CI installs it).");
+        var psi = new ProcessStartInfo(exe!)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var process = Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (stdin is not null) process.StandardInput.Write(stdin);
+        process.StandardInput.Close();
+        Assert.True(process.WaitForExit(60_000), "promtool did not finish within 60 s");
+        return (process.ExitCode, stdout.Result + stderr.Result);
+    }
+
+    private static string? FindOnPath(string name)
+    {
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var candidate = Path.Combine(dir, name);
+            if (File.Exists(candidate)) return candidate;
+        }
+        return null;
+    }
+}
