@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AiProxy.Configuration;
 using AiProxy.Http;
+using AiProxy.Metrics.Prometheus;
 using AiProxy.Pipeline;
 using AiProxy.Redis;
 using Microsoft.AspNetCore.Builder;
@@ -23,6 +24,7 @@ public static class AiProxyEndpointExtensions
         app.MapGet("/healthz", static context => WriteJson(context, StatusCodes.Status200OK,
             new HealthReport { Status = "ok", ConfigVersion = context.RequestServices.GetRequiredService<AiProxyConfigStore>().Current.Version }));
         app.MapGet("/readyz", ReadyAsync);
+        app.MapAiProxyMetrics();
         app.MapGet("/v1/models", ListModelsAsync);
         app.MapGet("/v1/models/{**model}", GetModelAsync);
 

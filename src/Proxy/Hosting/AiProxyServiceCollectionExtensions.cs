@@ -1,5 +1,6 @@
 using AiProxy.Configuration;
 using AiProxy.Metrics;
+using AiProxy.Metrics.Prometheus;
 using AiProxy.Redis;
 using AiProxy.Routing;
 using AiProxy.Streaming;
@@ -20,6 +21,7 @@ public static class AiProxyServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
+        services.AddAiProxyPrometheus();
         services.TryAddSingleton<ProxyMetrics>();
         services.TryAddSingleton(sp =>
         {
