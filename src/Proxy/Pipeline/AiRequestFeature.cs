@@ -1,5 +1,6 @@
 using AiProxy.Configuration;
 using AiProxy.Routing;
+using AiProxy.Streaming;
 using AiProxy.Transforms.Keys;
 using AiProxy.Transforms.Upstream;
 
@@ -79,6 +80,24 @@ internal sealed class AiRequestFeature : IUpstreamRequestFeature
 
     /// <summary>Gets or sets the soonest time an open breaker lets a probe through.</summary>
     public TimeSpan? SoonestAvailable { get; set; }
+
+    /// <summary>Gets or sets the usage the upstream reported (null until seen).</summary>
+    public TokenUsage? Usage { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether the proxy added <c>stream_options.include_usage</c> and must drop the usage chunk.</summary>
+    public bool StripUsageChunk { get; set; }
+
+    /// <summary>Gets or sets the observers of the upstream answer (cache recording, coalescing); null when none.</summary>
+    public List<IUpstreamResponseObserver>? Observers { get; set; }
+
+    /// <summary>Gets or sets the client (from its key; <c>anonymous</c> without Clients config).</summary>
+    public string ClientId { get; set; } = "anonymous";
+
+    /// <summary>Gets or sets the cache outcome for <c>x-aiproxy-cache</c> and metrics: hit, semantic-hit, miss, bypass (null: not cacheable).</summary>
+    public string? CacheStatus { get; set; }
+
+    /// <summary>Gets or sets the writer of the client's <c>x-ratelimit-*</c> headers (null when the client has no limits).</summary>
+    public Action<Microsoft.AspNetCore.Http.IHeaderDictionary>? ApplyRateLimitHeaders { get; set; }
 
     /// <summary>Gets or sets a value indicating whether a provider was skipped because its breaker is open.</summary>
     public bool BreakerOpen { get; set; }

@@ -84,6 +84,7 @@ internal sealed class AiRequestMiddleware
                 return;
             }
             feature.Route = route;
+            context.Response.OnStarting(ProxyResponseHeaders.Apply, context);
             feature.EstimatedTokens = TokenEstimator.Estimate(body.Span, operation == AiOperation.Embeddings ? 0 : TokenEstimator.DefaultCompletionTokens);
             context.Features.Set(feature);
             context.Features.Set<IUpstreamRequestFeature>(feature);

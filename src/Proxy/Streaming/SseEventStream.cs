@@ -1,5 +1,6 @@
 using System.Buffers;
 using AiProxy.Http;
+using AiProxy.Pipeline;
 
 namespace AiProxy.Streaming;
 
@@ -15,6 +16,7 @@ internal sealed class SseEventStream : Stream
     private readonly Stream _inner;
     private readonly bool _expectDone;
     private readonly CancellationToken _clientAborted;
+    private readonly AiRequestFeature? _feature;
     private byte[] _buffer;
     private int _start;      // first byte not yet handed out
     private int _ready;      // end of the complete events ready to hand out
@@ -26,11 +28,12 @@ internal sealed class SseEventStream : Stream
     private bool _sawDone;
     private bool _disposed;
 
-    public SseEventStream(Stream inner, bool expectDone, CancellationToken clientAborted)
+    public SseEventStream(Stream inner, bool expectDone, CancellationToken clientAborted, AiRequestFeature? feature = null)
     {
         _inner = inner;
         _expectDone = expectDone;
         _clientAborted = clientAborted;
+        _feature = feature;
         _buffer = ArrayPool<byte>.Shared.Rent(InitialBuffer);
     }
 
@@ -70,6 +73,7 @@ internal sealed class SseEventStream : Stream
             }
             if (_upstreamEnded)
             {
+                Complete();
                 return 0;
             }
 
@@ -91,11 +95,13 @@ internal sealed class SseEventStream : Stream
             if (read == 0)
             {
                 _upstreamEnded = true;
-                if (_end > _start)
+                if (_end > _ready)
                 {
                     // A last event without its blank line: hand it out as the upstream sent it.
+                    var tail = _ready;
                     _ready = _end;
                     _sawDone |= EndsWithDone(_end);
+                    Observe(tail, _end);
                 }
                 if (_expectDone && !_sawDone)
                 {
@@ -136,46 +142,118 @@ internal sealed class SseEventStream : Stream
 
     private void ScanForBoundary()
     {
-        var span = _buffer.AsSpan(0, _end);
         var i = Math.Max(_scanFrom, _ready);
-        var lastBoundary = -1;
-        for (; i < _end; i++)
+        while (i < _end)
         {
+            var span = _buffer.AsSpan(0, _end);
             var b = span[i];
-            if (b != (byte)'\n' && b != (byte)'\r')
-            {
-                continue;
-            }
-            // A blank line ends an event: \n\n, \r\r, \r\n\r\n (or \n\r\n).
+            var boundaryEnd = -1;
             if (b == (byte)'\n' && i + 1 < _end && span[i + 1] == (byte)'\n')
             {
-                lastBoundary = i + 2;
-                i++;
+                boundaryEnd = i + 2;
             }
             else if (b == (byte)'\r' && i + 1 < _end && span[i + 1] == (byte)'\r')
             {
-                lastBoundary = i + 2;
-                i++;
+                boundaryEnd = i + 2;
             }
             else if (b == (byte)'\n' && i + 2 < _end && span[i + 1] == (byte)'\r' && span[i + 2] == (byte)'\n')
             {
-                lastBoundary = i + 3;
-                i += 2;
+                boundaryEnd = i + 3;
             }
+
+            if (boundaryEnd < 0)
+            {
+                i++;
+                continue;
+            }
+
+            // One whole event: [_ready, boundaryEnd).
+            if (ShouldDrop(_ready, boundaryEnd))
+            {
+                var removed = boundaryEnd - _ready;
+                Buffer.BlockCopy(_buffer, boundaryEnd, _buffer, _ready, _end - boundaryEnd);
+                _end -= removed;
+                i = _ready;
+                continue;
+            }
+            _sawDone |= EndsWithDone(boundaryEnd);
+            Observe(_ready, boundaryEnd);
+            _ready = boundaryEnd;
+            i = boundaryEnd;
         }
         // Re-scan the last 2 bytes next time: a boundary may straddle two reads.
         _scanFrom = Math.Max(_ready, _end - 2);
-        if (lastBoundary > 0)
+    }
+
+    /// <summary>Reads usage from the event and tells whether it is the usage chunk the proxy asked for on the client's behalf.</summary>
+    private bool ShouldDrop(int start, int end)
+    {
+        if (_feature is null)
         {
-            _ready = lastBoundary;
-            _scanFrom = Math.Max(_scanFrom, lastBoundary);
-            _sawDone |= EndsWithDone(lastBoundary);
+            return false;
         }
+        var evt = _buffer.AsSpan(start, end - start);
+        var data = DataOf(evt);
+        if (data.IsEmpty || data[0] != (byte)'{' || !TokenUsage.TryRead(data, out var usage))
+        {
+            return false;
+        }
+        _feature.Usage = usage;
+        // The injected include_usage chunk is the one with "choices": [] and a usage object.
+        return _feature.StripUsageChunk && data.IndexOf("\"choices\":[]"u8) >= 0;
+    }
+
+    private void Observe(int start, int end)
+    {
+        if (_feature?.Observers is { } observers)
+        {
+            var evt = _buffer.AsSpan(start, end - start);
+            foreach (var observer in observers)
+            {
+                observer.OnData(evt);
+            }
+        }
+    }
+
+    private bool _completed;
+
+    private void Complete()
+    {
+        if (_completed)
+        {
+            return;
+        }
+        _completed = true;
+        if (_feature?.Observers is { } observers)
+        {
+            var success = _error is null;
+            foreach (var observer in observers)
+            {
+                observer.OnCompleted(success);
+            }
+        }
+    }
+
+    /// <summary>The payload of an event's <c>data:</c> line (single-line data, as OpenAI-style servers send).</summary>
+    private static ReadOnlySpan<byte> DataOf(ReadOnlySpan<byte> evt)
+    {
+        var at = evt.IndexOf("data:"u8);
+        if (at < 0)
+        {
+            return default;
+        }
+        var data = evt[(at + 5)..];
+        if (!data.IsEmpty && data[0] == (byte)' ')
+        {
+            data = data[1..];
+        }
+        var eol = data.IndexOfAny((byte)'\r', (byte)'\n');
+        return eol < 0 ? data : data[..eol];
     }
 
     private bool EndsWithDone(int end)
     {
-        var span = _buffer.AsSpan(_start, end - _start).TrimEnd("\r\n"u8);
+        var span = _buffer.AsSpan(_ready, end - _ready).TrimEnd("\r\n"u8);
         return span.EndsWith("[DONE]"u8);
     }
 
@@ -225,6 +303,15 @@ internal sealed class SseEventStream : Stream
             if (disposing)
             {
                 _inner.Dispose();
+            }
+            if (!_completed && _feature?.Observers is { } observers)
+            {
+                // Disposed before the end (client gone): whatever was seen is partial.
+                _completed = true;
+                foreach (var observer in observers)
+                {
+                    observer.OnCompleted(false);
+                }
             }
             ArrayPool<byte>.Shared.Return(_buffer);
             _buffer = [];

@@ -31,22 +31,46 @@ internal sealed class SseResponseTransformProvider : ITransformProvider
 
     private sealed class SseResponseTransform : ResponseTransform
     {
+        /// <summary>The largest non-streaming answer kept in memory for usage and the cache (larger ones pass through unobserved).</summary>
+        private const int MaxObservedJsonBytes = 8 * 1024 * 1024;
+
         public static readonly SseResponseTransform Instance = new();
 
         public override ValueTask ApplyAsync(ResponseTransformContext context)
         {
             var response = context.ProxyResponse;
-            if (response is null || !response.IsSuccessStatusCode || context.SuppressResponseBody
-                || response.Content.Headers.ContentType?.MediaType is not "text/event-stream")
+            var feature = context.HttpContext.Features.Get<AiRequestFeature>();
+            if (response is null || feature is null || context.SuppressResponseBody || feature.Operation == AiOperation.PassThrough)
             {
                 return default;
             }
 
-            var operation = context.HttpContext.Features.Get<AiRequestFeature>()?.Operation;
-            var expectDone = operation is AiOperation.ChatCompletions or AiOperation.Completions;
-            response.Content = new SseEventContent(response.Content, expectDone, context.HttpContext.RequestAborted);
-            // The body may grow by an error event; the length the upstream announced would then be wrong.
-            context.HttpContext.Response.Headers.ContentLength = null;
+            var contentType = response.Content.Headers.ContentType?.MediaType;
+            var isEventStream = contentType is "text/event-stream";
+            if (feature.Observers is { } observers)
+            {
+                foreach (var observer in observers)
+                {
+                    observer.OnStarted((int)response.StatusCode, contentType, isEventStream);
+                }
+            }
+            if (!response.IsSuccessStatusCode)
+            {
+                return default;
+            }
+
+            if (isEventStream)
+            {
+                var expectDone = feature.Operation is AiOperation.ChatCompletions or AiOperation.Completions;
+                var aborted = context.HttpContext.RequestAborted;
+                response.Content = new ObservedContent(response.Content, inner => new SseEventStream(inner, expectDone, aborted, feature));
+                // The body may grow by an error event or shrink by a dropped usage chunk: the upstream's length would be wrong.
+                context.HttpContext.Response.Headers.ContentLength = null;
+            }
+            else
+            {
+                response.Content = new ObservedContent(response.Content, inner => new JsonResponseStream(inner, feature, MaxObservedJsonBytes));
+            }
             return default;
         }
     }

@@ -1,23 +1,22 @@
 using System.Net;
+using AiProxy.Pipeline;
 
 namespace AiProxy.Streaming;
 
-/// <summary>An <see cref="HttpContent"/> that hands YARP the upstream body through <see cref="SseEventStream"/>.</summary>
-internal sealed class SseEventContent : HttpContent
+/// <summary>An <see cref="HttpContent"/> that hands YARP the upstream body through an SSE or JSON observing stream.</summary>
+internal sealed class ObservedContent : HttpContent
 {
     private readonly HttpContent _inner;
-    private readonly bool _expectDone;
-    private readonly CancellationToken _clientAborted;
+    private readonly Func<Stream, Stream> _wrap;
 
-    public SseEventContent(HttpContent inner, bool expectDone, CancellationToken clientAborted)
+    public ObservedContent(HttpContent inner, Func<Stream, Stream> wrap)
     {
         _inner = inner;
-        _expectDone = expectDone;
-        _clientAborted = clientAborted;
+        _wrap = wrap;
     }
 
     protected override async Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken)
-        => new SseEventStream(await _inner.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), _expectDone, _clientAborted);
+        => _wrap(await _inner.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false));
 
     protected override Task<Stream> CreateContentReadStreamAsync() => CreateContentReadStreamAsync(CancellationToken.None);
 

@@ -1,0 +1,24 @@
+using Microsoft.AspNetCore.Http;
+
+namespace AiProxy.Pipeline;
+
+/// <summary>
+/// Headers the proxy adds to every answer of a model-routed request, written when the response starts so that
+/// retries (which clear the response) and YARP's header copy cannot lose them.
+/// </summary>
+internal static class ProxyResponseHeaders
+{
+    public const string CacheHeader = "x-aiproxy-cache";
+
+    public static readonly Func<object, Task> Apply = static state =>
+    {
+        var context = (HttpContext)state;
+        var feature = context.Features.Get<AiRequestFeature>();
+        if (feature?.CacheStatus is { } cache)
+        {
+            context.Response.Headers[CacheHeader] = cache;
+        }
+        feature?.ApplyRateLimitHeaders?.Invoke(context.Response.Headers);
+        return Task.CompletedTask;
+    };
+}
