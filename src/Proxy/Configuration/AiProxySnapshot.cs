@@ -28,5 +28,9 @@ internal sealed class AiProxySnapshot
 
     public required Pipeline.RetryPolicy Retry { get; init; }
 
+    public required Clients.ClientTable Clients { get; init; }
+
+    public required Metrics.PriceTable Prices { get; init; }
+
     public long MaxRequestBodyBytes => Options.MaxRequestBodyBytes ?? DefaultMaxRequestBodyBytes;
 }

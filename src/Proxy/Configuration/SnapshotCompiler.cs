@@ -129,6 +129,8 @@ internal static class SnapshotCompiler
             YarpClusters = clusters,
             ReverseProxyData = raw,
             Retry = new Pipeline.RetryPolicy(options.Retry, runtimes.Time),
+            Clients = global::AiProxy.Clients.ClientTable.Compile(options),
+            Prices = global::AiProxy.Metrics.PriceTable.Compile(options.Prices),
         };
     }
 

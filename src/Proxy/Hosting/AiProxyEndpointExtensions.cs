@@ -1,6 +1,8 @@
 using System.Text.Json;
 using AiProxy.Configuration;
+using AiProxy.Clients;
 using AiProxy.Http;
+using AiProxy.Metrics;
 using AiProxy.Metrics.Prometheus;
 using AiProxy.Pipeline;
 using AiProxy.Redis;
@@ -18,8 +20,13 @@ public static class AiProxyEndpointExtensions
     public static WebApplication MapAiProxy(this WebApplication app)
     {
         var store = app.Services.GetRequiredService<AiProxyConfigStore>();
+        (app.Services.GetRequiredService<IRedisConnection>() as RedisConnection)?.StartConnect();
         var rawSection = app.Services.GetRequiredService<ReverseProxySectionSource>();
         store.Changed += snapshot => rawSection.Update(snapshot.ReverseProxyData);
+
+        // Accounting first so rejected requests (401) are counted too; identity before any /v1 endpoint.
+        app.UseMiddleware<RequestAccountingMiddleware>();
+        app.UseMiddleware<ClientIdentityMiddleware>();
 
         app.MapGet("/healthz", static context => WriteJson(context, StatusCodes.Status200OK,
             new HealthReport { Status = "ok", ConfigVersion = context.RequestServices.GetRequiredService<AiProxyConfigStore>().Current.Version }));
@@ -31,6 +38,7 @@ public static class AiProxyEndpointExtensions
         app.MapReverseProxy(pipeline =>
         {
             pipeline.UseMiddleware<AiRequestMiddleware>();
+            pipeline.UseMiddleware<ClientPolicyMiddleware>();
             pipeline.UseMiddleware<UpstreamForwardingMiddleware>();
             pipeline.UseSessionAffinity();
             pipeline.UseLoadBalancing();

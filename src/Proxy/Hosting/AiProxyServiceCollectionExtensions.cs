@@ -1,6 +1,7 @@
 using AiProxy.Configuration;
 using AiProxy.Metrics;
 using AiProxy.Metrics.Prometheus;
+using AiProxy.RateLimiting;
 using AiProxy.Redis;
 using AiProxy.Routing;
 using AiProxy.Streaming;
@@ -32,6 +33,9 @@ public static class AiProxyServiceCollectionExtensions
         });
         services.TryAddSingleton<IRedisConnection>(sp => new RedisConnection(
             sp.GetRequiredService<AiProxyConfigStore>().Current.Options.Redis?.Configuration, sp.GetRequiredService<ILogger<RedisConnection>>()));
+
+        services.TryAddSingleton<ModelLabels>();
+        services.AddAiProxyRateLimiting(o => o.ExpectedReplicas = initial.Options.Redis?.ExpectedReplicas ?? 1);
 
         var rawSection = new ReverseProxySectionSource();
         rawSection.Update(initial.ReverseProxyData);

@@ -46,22 +46,15 @@ internal sealed class ProxyMetrics
         }
     }
 
-    public void RequestStarted(bool stream)
-    {
-        _inFlight.Add(1);
-        if (stream)
-        {
-            _streamsInFlight.Add(1);
-        }
-    }
+    public void RequestStarted() => _inFlight.Add(1);
+
+    public void StreamStarted() => _streamsInFlight.Add(1);
+
+    public void StreamFinished() => _streamsInFlight.Add(-1);
 
     public void RequestFinished(in RequestTags tags, int statusCode, double seconds, double? firstByteSeconds)
     {
         _inFlight.Add(-1);
-        if (tags.Stream)
-        {
-            _streamsInFlight.Add(-1);
-        }
         if (_requests.Enabled)
         {
             var list = new TagList

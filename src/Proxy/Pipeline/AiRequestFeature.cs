@@ -39,6 +39,12 @@ internal sealed class AiRequestFeature : IUpstreamRequestFeature
     /// <summary>Gets or sets the length of the model string token, quotes included.</summary>
     public int ModelTokenLength { get; set; }
 
+    /// <summary>Gets or sets the offset of the body's opening brace.</summary>
+    public int BodyObjectStart { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether the body has a top-level <c>stream_options</c>.</summary>
+    public bool HasStreamOptions { get; set; }
+
     /// <summary>Gets or sets a value indicating whether the client asked for an SSE stream.</summary>
     public bool Stream { get; set; }
 
@@ -65,6 +71,12 @@ internal sealed class AiRequestFeature : IUpstreamRequestFeature
 
     /// <summary>Gets or sets the timestamp (TimeProvider) when the request started.</summary>
     public long StartTimestamp { get; set; }
+
+    /// <summary>Gets or sets the clock the pipeline uses (for timings recorded from callbacks).</summary>
+    public TimeProvider? Time { get; set; }
+
+    /// <summary>Gets or sets the timestamp when the response started (headers sent); 0 until then.</summary>
+    public long FirstByteTimestamp { get; set; }
 
     /// <summary>Gets or sets the timestamp when the current attempt was sent.</summary>
     public long AttemptTimestamp { get; set; }
@@ -96,8 +108,8 @@ internal sealed class AiRequestFeature : IUpstreamRequestFeature
     /// <summary>Gets or sets the cache outcome for <c>x-aiproxy-cache</c> and metrics: hit, semantic-hit, miss, bypass (null: not cacheable).</summary>
     public string? CacheStatus { get; set; }
 
-    /// <summary>Gets or sets the writer of the client's <c>x-ratelimit-*</c> headers (null when the client has no limits).</summary>
-    public Action<Microsoft.AspNetCore.Http.IHeaderDictionary>? ApplyRateLimitHeaders { get; set; }
+    /// <summary>Gets or sets the client's rate-limit decision (null when the client has no limits): the source of <c>x-ratelimit-*</c>.</summary>
+    public RateLimiting.RateLimitDecision? RateLimit { get; set; }
 
     /// <summary>Gets or sets a value indicating whether a provider was skipped because its breaker is open.</summary>
     public bool BreakerOpen { get; set; }

@@ -38,7 +38,7 @@ internal sealed class AiRequestMiddleware
         var operation = Classify(context.Request);
         if (operation == AiOperation.PassThrough)
         {
-            var feature = new AiRequestFeature(snapshot, operation, snapshot.Routes.Default) { StartTimestamp = _time.GetTimestamp() };
+            var feature = new AiRequestFeature(snapshot, operation, snapshot.Routes.Default) { StartTimestamp = _time.GetTimestamp(), Time = _time };
             context.Features.Set(feature);
             context.Features.Set<IUpstreamRequestFeature>(feature);
             return _next(context);
@@ -66,7 +66,7 @@ internal sealed class AiRequestMiddleware
         try
         {
             var body = buffer.AsMemory(0, length);
-            var feature = new AiRequestFeature(snapshot, operation, snapshot.Routes.Default) { Body = body, StartTimestamp = _time.GetTimestamp() };
+            var feature = new AiRequestFeature(snapshot, operation, snapshot.Routes.Default) { Body = body, StartTimestamp = _time.GetTimestamp(), Time = _time };
             switch (RequestBodyParser.Parse(body.Span, feature))
             {
                 case RequestBodyParser.Result.InvalidJson:

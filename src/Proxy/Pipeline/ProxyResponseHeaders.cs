@@ -18,7 +18,14 @@ internal static class ProxyResponseHeaders
         {
             context.Response.Headers[CacheHeader] = cache;
         }
-        feature?.ApplyRateLimitHeaders?.Invoke(context.Response.Headers);
+        if (feature?.RateLimit is { } decision)
+        {
+            ClientPolicyMiddleware.WriteHeaders(context.Response.Headers, decision);
+        }
+        if (feature is not null)
+        {
+            feature.FirstByteTimestamp = feature.Time?.GetTimestamp() ?? 0;
+        }
         return Task.CompletedTask;
     };
 }

@@ -21,6 +21,7 @@ internal static class RequestBodyParser
             {
                 return Result.InvalidJson;
             }
+            feature.BodyObjectStart = (int)reader.TokenStartIndex;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 if (reader.ValueTextEquals("model"u8))
@@ -36,6 +37,12 @@ internal static class RequestBodyParser
                     {
                         reader.Skip();
                     }
+                }
+                else if (reader.ValueTextEquals("stream_options"u8))
+                {
+                    feature.HasStreamOptions = true;
+                    reader.Read();
+                    reader.Skip();
                 }
                 else if (reader.ValueTextEquals("stream"u8))
                 {

@@ -111,7 +111,11 @@ internal sealed partial class UpstreamForwardingMiddleware
         }
         finally
         {
-            // Usage settles the key's token window when the stream observers reported it (see ReportUsage callers).
+            // The body has been copied by now: settle the key's token window with the usage the upstream reported.
+            if (lease is not null && feature.Usage is { } usage && !feature.RetryRequested)
+            {
+                lease.ReportUsage(usage.Total);
+            }
             lease?.Dispose();
             feature.Lease = null;
         }
@@ -372,12 +376,34 @@ internal sealed partial class UpstreamForwardingMiddleware
         {
             body = ModelRewriter.Rewrite(body.Span, feature.ModelTokenStart, feature.ModelTokenLength, upstreamModel);
         }
+        if (feature.Stream && !feature.HasStreamOptions && feature.Operation is AiOperation.ChatCompletions or AiOperation.Completions)
+        {
+            // Usage must be known to settle token limits and count tokens; the extra usage chunk this asks for is
+            // dropped again on the way back (SseEventStream), so the client sees the stream it asked for.
+            body = InsertIncludeUsage(body.Span, feature.BodyObjectStart);
+            feature.StripUsageChunk = true;
+        }
 
         // YARP reads Request.Body when it builds the outgoing content, so a fresh stream per attempt replays the body.
         var request = context.Request;
         request.Body = new ReadOnlyMemoryStream(body);
         request.ContentLength = body.Length;
         request.Headers.TransferEncoding = default;
+    }
+
+    private static readonly byte[] IncludeUsage = "\"stream_options\":{\"include_usage\":true},"u8.ToArray();
+
+    private static byte[] InsertIncludeUsage(ReadOnlySpan<byte> body, int objectStart)
+    {
+        var after = objectStart + 1;
+        // An empty object would leave a trailing comma; such a body has no messages anyway, so leave it alone.
+        var rest = body[after..].TrimStart(" \t\r\n"u8);
+        var insert = rest.Length > 0 && rest[0] == (byte)'}' ? IncludeUsage.AsSpan(0, IncludeUsage.Length - 1) : IncludeUsage;
+        var result = new byte[body.Length + insert.Length];
+        body[..after].CopyTo(result);
+        insert.CopyTo(result.AsSpan(after));
+        body[after..].CopyTo(result.AsSpan(after + insert.Length));
+        return result;
     }
 
     private bool PointAt(HttpContext context, ProviderRuntime provider)

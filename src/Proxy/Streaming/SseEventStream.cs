@@ -28,8 +28,12 @@ internal sealed class SseEventStream : Stream
     private bool _sawDone;
     private bool _disposed;
 
-    public SseEventStream(Stream inner, bool expectDone, CancellationToken clientAborted, AiRequestFeature? feature = null)
+    private readonly Metrics.ProxyMetrics? _metrics;
+
+    public SseEventStream(Stream inner, bool expectDone, CancellationToken clientAborted, AiRequestFeature? feature = null, Metrics.ProxyMetrics? metrics = null)
     {
+        _metrics = metrics;
+        _metrics?.StreamStarted();
         _inner = inner;
         _expectDone = expectDone;
         _clientAborted = clientAborted;
@@ -300,6 +304,7 @@ internal sealed class SseEventStream : Stream
         if (!_disposed)
         {
             _disposed = true;
+            _metrics?.StreamFinished();
             if (disposing)
             {
                 _inner.Dispose();

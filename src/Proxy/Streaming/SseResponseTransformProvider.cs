@@ -9,8 +9,13 @@ namespace AiProxy.Streaming;
 internal sealed class SseResponseTransformProvider : ITransformProvider
 {
     private readonly UpstreamOutcomeTransform _outcome;
+    private readonly SseResponseTransform _body;
 
-    public SseResponseTransformProvider(TimeProvider time) => _outcome = new UpstreamOutcomeTransform(time);
+    public SseResponseTransformProvider(TimeProvider time, Metrics.ProxyMetrics metrics)
+    {
+        _outcome = new UpstreamOutcomeTransform(time);
+        _body = new SseResponseTransform(metrics);
+    }
 
     public void ValidateRoute(TransformRouteValidationContext context)
     {
@@ -25,7 +30,7 @@ internal sealed class SseResponseTransformProvider : ITransformProvider
         if (context.Route.RouteId == SnapshotCompiler.CatchAllRouteId)
         {
             context.ResponseTransforms.Add(_outcome);
-            context.ResponseTransforms.Add(SseResponseTransform.Instance);
+            context.ResponseTransforms.Add(_body);
         }
     }
 
@@ -34,7 +39,9 @@ internal sealed class SseResponseTransformProvider : ITransformProvider
         /// <summary>The largest non-streaming answer kept in memory for usage and the cache (larger ones pass through unobserved).</summary>
         private const int MaxObservedJsonBytes = 8 * 1024 * 1024;
 
-        public static readonly SseResponseTransform Instance = new();
+        private readonly Metrics.ProxyMetrics _metrics;
+
+        public SseResponseTransform(Metrics.ProxyMetrics metrics) => _metrics = metrics;
 
         public override ValueTask ApplyAsync(ResponseTransformContext context)
         {
@@ -63,7 +70,8 @@ internal sealed class SseResponseTransformProvider : ITransformProvider
             {
                 var expectDone = feature.Operation is AiOperation.ChatCompletions or AiOperation.Completions;
                 var aborted = context.HttpContext.RequestAborted;
-                response.Content = new ObservedContent(response.Content, inner => new SseEventStream(inner, expectDone, aborted, feature));
+                var metrics = _metrics;
+                response.Content = new ObservedContent(response.Content, inner => new SseEventStream(inner, expectDone, aborted, feature, metrics));
                 // The body may grow by an error event or shrink by a dropped usage chunk: the upstream's length would be wrong.
                 context.HttpContext.Response.Headers.ContentLength = null;
             }

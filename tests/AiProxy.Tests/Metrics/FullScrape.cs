@@ -13,8 +13,9 @@ internal static class FullScrape
         var proxy = new ProxyMetrics(factory);
         proxy.ConfigReloaded(success: true);
         proxy.ConfigReloaded(success: false);
-        proxy.RequestStarted(stream: true);
-        proxy.RequestStarted(stream: false);
+        proxy.RequestStarted();
+        proxy.RequestStarted();
+        proxy.StreamStarted();
         var tags = new RequestTags("chat", "openai", "gpt-4o", "team-a", "miss", Stream: true);
         proxy.RequestFinished(tags, 200, 1.2, 0.3);
         proxy.UpstreamAttempt("openai", "k-1a2b", "ok");

@@ -1,0 +1,62 @@
+using AiProxy.Configuration;
+using AiProxy.Http;
+using Microsoft.AspNetCore.Http;
+
+namespace AiProxy.Clients;
+
+/// <summary>
+/// Identifies the client of every <c>/v1</c> request from its key (<c>Authorization: Bearer</c> or <c>api-key</c>,
+/// as the OpenAI SDKs send it). With Clients configured, a missing or unknown key gets 401 <c>invalid_api_key</c>.
+/// </summary>
+internal sealed class ClientIdentityMiddleware
+{
+    private static readonly PathString V1 = new("/v1");
+    private readonly RequestDelegate _next;
+    private readonly AiProxyConfigStore _store;
+
+    public ClientIdentityMiddleware(RequestDelegate next, AiProxyConfigStore store)
+    {
+        _next = next;
+        _store = store;
+    }
+
+    public Task Invoke(HttpContext context)
+    {
+        if (!context.Request.Path.StartsWithSegments(V1, StringComparison.OrdinalIgnoreCase))
+        {
+            return _next(context);
+        }
+
+        var table = _store.Current.Clients;
+        if (!table.RequiresKey)
+        {
+            context.Features.Set(table.Anonymous);
+            return _next(context);
+        }
+
+        if (!table.TryAuthenticate(PresentedKey(context.Request), out var client))
+        {
+            return ProxyErrors.WriteAsync(context, StatusCodes.Status401Unauthorized,
+                "Incorrect or missing API key. Send your AiProxy client key as 'Authorization: Bearer <key>' (or the 'api-key' header).",
+                ProxyErrors.InvalidRequest, "invalid_api_key");
+        }
+        context.Features.Set(client);
+        return _next(context);
+    }
+
+    private static ReadOnlySpan<char> PresentedKey(HttpRequest request)
+    {
+        var headers = request.Headers;
+        var authorization = headers.Authorization;
+        if (authorization.Count == 1 && authorization[0] is { } value)
+        {
+            var span = value.AsSpan().Trim();
+            if (span.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            {
+                return span[7..].Trim();
+            }
+        }
+        var apiKey = headers["api-key"];
+        return apiKey.Count == 1 ? apiKey[0].AsSpan().Trim() : default;
+    }
+}

@@ -1,0 +1,94 @@
+using System.Security.Cryptography;
+using System.Text;
+using AiProxy.Configuration;
+using AiProxy.RateLimiting;
+using AiProxy.Routing;
+
+namespace AiProxy.Clients;
+
+/// <summary>
+/// Client keys by SHA-256 digest. Looking up the digest of the presented key and then comparing digests in
+/// constant time means neither the dictionary nor the comparison leaks the secret through timing.
+/// </summary>
+internal sealed class ClientTable
+{
+    private readonly Dictionary<string, (byte[] Digest, ClientIdentity Client)> _byDigest;
+
+    private ClientTable(Dictionary<string, (byte[], ClientIdentity)> byDigest, ClientIdentity anonymous, bool requiresKey, IReadOnlyList<string> problems)
+    {
+        _byDigest = byDigest;
+        Anonymous = anonymous;
+        RequiresKey = requiresKey;
+        Problems = problems;
+    }
+
+    /// <summary>Gets a value indicating whether requests must present a client key (Clients is configured).</summary>
+    public bool RequiresKey { get; }
+
+    /// <summary>Gets the identity of requests when no Clients are configured.</summary>
+    public ClientIdentity Anonymous { get; }
+
+    /// <summary>Gets clients whose keys resolved to nothing (env var unset, file missing): they cannot authenticate.</summary>
+    public IReadOnlyList<string> Problems { get; }
+
+    public bool TryAuthenticate(ReadOnlySpan<char> presentedKey, out ClientIdentity client)
+    {
+        client = Anonymous;
+        if (presentedKey.IsEmpty || presentedKey.Length > 512)
+        {
+            return false;
+        }
+        Span<byte> utf8 = stackalloc byte[Encoding.UTF8.GetMaxByteCount(presentedKey.Length)];
+        var n = Encoding.UTF8.GetBytes(presentedKey, utf8);
+        Span<byte> digest = stackalloc byte[32];
+        SHA256.HashData(utf8[..n], digest);
+        Span<char> hex = stackalloc char[64];
+        Convert.TryToHexString(digest, hex, out _);
+        if (_byDigest.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(hex, out var entry)
+            && CryptographicOperations.FixedTimeEquals(entry.Digest, digest))
+        {
+            client = entry.Client;
+            return true;
+        }
+        return false;
+    }
+
+    public static ClientTable Compile(AiProxyOptions options)
+    {
+        var anonymous = new ClientIdentity(ClientIdentity.AnonymousId, ToLimit(options.AnonymousRateLimit), null);
+        var byDigest = new Dictionary<string, (byte[], ClientIdentity)>(StringComparer.Ordinal);
+        var problems = new List<string>();
+        if (options.Clients is null)
+        {
+            return new ClientTable(byDigest, anonymous, requiresKey: false, problems);
+        }
+
+        foreach (var (id, client) in options.Clients)
+        {
+            ModelGlob[]? allowed = null;
+            if (client.AllowedModels is { } models)
+            {
+                allowed = new ModelGlob[models.Count];
+                for (var i = 0; i < allowed.Length; i++)
+                {
+                    allowed[i] = new ModelGlob(models[i]);
+                }
+            }
+            var identity = new ClientIdentity(id, ToLimit(client.RateLimit), allowed);
+            var keys = SecretSpec.ResolveAll(client.Keys, out var problem);
+            if (problem is not null)
+            {
+                problems.Add($"client '{id}' has no usable key: {problem} (AiProxy:Clients:{id}:Keys)");
+            }
+            foreach (var key in keys)
+            {
+                var digest = SHA256.HashData(Encoding.UTF8.GetBytes(key));
+                byDigest.TryAdd(Convert.ToHexString(digest), (digest, identity));
+            }
+        }
+        return new ClientTable(byDigest, anonymous, requiresKey: true, problems);
+    }
+
+    private static ClientRateLimit ToLimit(ClientRateLimitOptions? o)
+        => new() { RequestsPerMinute = o?.RequestsPerMinute, TokensPerMinute = o?.TokensPerMinute, MaxConcurrent = o?.MaxConcurrent };
+}

@@ -1,0 +1,106 @@
+using System.Globalization;
+using AiProxy.Clients;
+using AiProxy.Http;
+using AiProxy.RateLimiting;
+using AiProxy.Transforms.Keys;
+using Microsoft.AspNetCore.Http;
+
+namespace AiProxy.Pipeline;
+
+/// <summary>
+/// Applies the client's policy to a routed request: allowed models (403), then requests/tokens/concurrency limits
+/// (429 with <c>retry-after</c> in OpenAI's shape). After the answer, the token reservation settles to the real usage
+/// (zero for answers served without an upstream call).
+/// </summary>
+internal sealed class ClientPolicyMiddleware
+{
+    private readonly RequestDelegate _next;
+    private readonly IClientRateLimiter _limiter;
+
+    public ClientPolicyMiddleware(RequestDelegate next, IClientRateLimiter limiter)
+    {
+        _next = next;
+        _limiter = limiter;
+    }
+
+    public Task Invoke(HttpContext context)
+    {
+        var feature = context.Features.Get<AiRequestFeature>();
+        if (feature is null)
+        {
+            return _next(context);
+        }
+
+        var client = context.Features.Get<ClientIdentity>() ?? feature.Snapshot.Clients.Anonymous;
+        feature.ClientId = client.Id;
+        if (feature.Model is { } model && !client.MayUse(model))
+        {
+            return ProxyErrors.WriteAsync(context, StatusCodes.Status403Forbidden,
+                $"Client '{client.Id}' is not allowed to use model '{model}'.", ProxyErrors.InvalidRequest, "model_not_allowed", "model");
+        }
+        if (!client.Limits.HasAnyLimit)
+        {
+            return _next(context);
+        }
+        return LimitAsync(context, feature, client);
+    }
+
+    private async Task LimitAsync(HttpContext context, AiRequestFeature feature, ClientIdentity client)
+    {
+        var decision = await _limiter.AcquireAsync(client.Id, client.Limits, feature.EstimatedTokens, context.RequestAborted);
+        feature.RateLimit = decision;
+        if (decision.Lease is not { } lease)
+        {
+            await WriteDeniedAsync(context, client, decision);
+            return;
+        }
+
+        using (lease)
+        {
+            await _next(context);
+            if (feature.CacheStatus is "hit" or "semantic-hit")
+            {
+                await lease.SettleAsync(0);
+            }
+            else if (feature.Usage is { } usage)
+            {
+                await lease.SettleAsync(usage.Total);
+            }
+            // No usage (interrupted stream, upstream error): the estimate stands, which errs on the safe side.
+        }
+    }
+
+    private static Task WriteDeniedAsync(HttpContext context, ClientIdentity client, RateLimitDecision decision)
+    {
+        var wait = decision.RetryAfter;
+        var headers = context.Response.Headers;
+        headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        headers["retry-after-ms"] = Math.Max(1, (long)Math.Ceiling(wait.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture);
+        var (type, what, counter) = decision.DeniedBy switch
+        {
+            RateLimitKind.Tokens => ("tokens", "tokens per minute (TPM)", decision.Tokens),
+            RateLimitKind.Concurrency => ("requests", "concurrent requests", (RateLimitCounter?)null),
+            _ => ("requests", "requests per minute (RPM)", decision.Requests),
+        };
+        var limit = counter is { } c ? $": Limit {c.Limit}, Remaining {c.Remaining}" : client.Limits.MaxConcurrent is { } max ? $": Limit {max}" : "";
+        var message = $"Rate limit reached for {what} for client '{client.Id}'{limit}. Please try again in {RateLimitHeaders.FormatDuration(wait)}.";
+        return ProxyErrors.WriteAsync(context, StatusCodes.Status429TooManyRequests, message, type, "rate_limit_exceeded");
+    }
+
+    /// <summary>Writes the client's own <c>x-ratelimit-*</c> headers in OpenAI's formats (replacing the upstream's).</summary>
+    public static void WriteHeaders(IHeaderDictionary headers, in RateLimitDecision decision)
+    {
+        if (decision.Requests is { } r)
+        {
+            headers["x-ratelimit-limit-requests"] = r.Limit.ToString(CultureInfo.InvariantCulture);
+            headers["x-ratelimit-remaining-requests"] = r.Remaining.ToString(CultureInfo.InvariantCulture);
+            headers["x-ratelimit-reset-requests"] = RateLimitHeaders.FormatDuration(r.Reset);
+        }
+        if (decision.Tokens is { } t)
+        {
+            headers["x-ratelimit-limit-tokens"] = t.Limit.ToString(CultureInfo.InvariantCulture);
+            headers["x-ratelimit-remaining-tokens"] = t.Remaining.ToString(CultureInfo.InvariantCulture);
+            headers["x-ratelimit-reset-tokens"] = RateLimitHeaders.FormatDuration(t.Reset);
+        }
+    }
+}
