@@ -34,6 +34,9 @@ public sealed class ProxyTestEnvironment : IAsyncDisposable
         }
     }
 
+    /// <summary>Pairs an upstream and a proxy started by the caller (e.g. with extra services).</summary>
+    public static ProxyTestEnvironment Wrap(MockUpstreamServer upstream, ProxyServer proxy) => new(upstream, proxy);
+
     public static string DefaultConfig(Uri upstreamV1) => $$$"""
         {"AiProxy":{
           "Providers":{
