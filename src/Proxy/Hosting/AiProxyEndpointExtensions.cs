@@ -21,6 +21,7 @@ public static class AiProxyEndpointExtensions
     {
         var store = app.Services.GetRequiredService<AiProxyConfigStore>();
         (app.Services.GetRequiredService<IRedisConnection>() as RedisConnection)?.StartConnect();
+        app.Services.GetRequiredService<ProviderMetrics>();
         var rawSection = app.Services.GetRequiredService<ReverseProxySectionSource>();
         store.Changed += snapshot => rawSection.Update(snapshot.ReverseProxyData);
 

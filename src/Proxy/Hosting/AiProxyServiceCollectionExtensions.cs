@@ -35,6 +35,7 @@ public static class AiProxyServiceCollectionExtensions
             sp.GetRequiredService<AiProxyConfigStore>().Current.Options.Redis?.Configuration, sp.GetRequiredService<ILogger<RedisConnection>>()));
 
         services.TryAddSingleton<ModelLabels>();
+        services.TryAddSingleton<ProviderMetrics>();
         services.AddAiProxyRateLimiting(o => o.ExpectedReplicas = initial.Options.Redis?.ExpectedReplicas ?? 1);
 
         var rawSection = new ReverseProxySectionSource();

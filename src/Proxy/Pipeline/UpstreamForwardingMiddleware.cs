@@ -99,6 +99,7 @@ internal sealed partial class UpstreamForwardingMiddleware
         feature.RetryAllowed = feature.Attempt < policy.MaxAttempts && _time.GetElapsedTime(feature.StartTimestamp) < policy.Deadline;
         feature.AttemptTimestamp = _time.GetTimestamp();
         feature.UpstreamStatus = 0;
+        provider.Requests.Add(1);
 
         try
         {
@@ -112,9 +113,10 @@ internal sealed partial class UpstreamForwardingMiddleware
         finally
         {
             // The body has been copied by now: settle the key's token window with the usage the upstream reported.
-            if (lease is not null && feature.Usage is { } usage && !feature.RetryRequested)
+            if (feature.Usage is { } usage && !feature.RetryRequested)
             {
-                lease.ReportUsage(usage.Total);
+                lease?.ReportUsage(usage.Total);
+                provider.Tokens.Add(usage.Total);
             }
             lease?.Dispose();
             feature.Lease = null;

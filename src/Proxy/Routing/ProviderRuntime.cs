@@ -9,13 +9,30 @@ internal sealed class ProviderRuntime : IDisposable
     private const double LatencyWeight = 0.2;
     private long _ewmaTicks;
 
-    public ProviderRuntime(UpstreamTarget target, UpstreamKeyPool? keys, ProviderCircuitBreaker breaker, int weight)
+    public ProviderRuntime(UpstreamTarget target, UpstreamKeyPool? keys, ProviderCircuitBreaker breaker, int weight, TimeProvider time,
+        int? requestsPerMinutePerKey = null, int? tokensPerMinutePerKey = null)
     {
         Target = target;
         Keys = keys;
         Breaker = breaker;
         Weight = weight;
+        RequestsPerMinutePerKey = requestsPerMinutePerKey;
+        TokensPerMinutePerKey = tokensPerMinutePerKey;
+        Requests = new MinuteCounter(time);
+        Tokens = new MinuteCounter(time);
     }
+
+    /// <summary>Gets the configured per-key request limit (for the provider quota gauge).</summary>
+    public int? RequestsPerMinutePerKey { get; }
+
+    /// <summary>Gets the configured per-key token limit.</summary>
+    public int? TokensPerMinutePerKey { get; }
+
+    /// <summary>Gets the requests sent to this provider in the last minute.</summary>
+    public MinuteCounter Requests { get; }
+
+    /// <summary>Gets the tokens used at this provider in the last minute.</summary>
+    public MinuteCounter Tokens { get; }
 
     public string Name => Target.Name;
 

@@ -58,6 +58,6 @@ internal sealed class ProviderRuntimeFactory
                 WatchFiles = _watchFiles,
             }, _time, _loggers.CreateLogger("AiProxy.Keys"));
         }
-        return new ProviderRuntime(target, pool, new ProviderCircuitBreaker(_time), p.Weight ?? 1);
+        return new ProviderRuntime(target, pool, new ProviderCircuitBreaker(_time), p.Weight ?? 1, _time, p.Limits?.RequestsPerMinute, p.Limits?.TokensPerMinute);
     }
 }

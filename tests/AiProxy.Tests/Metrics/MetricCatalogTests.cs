@@ -1,3 +1,4 @@
+using AiProxy.Testing;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;

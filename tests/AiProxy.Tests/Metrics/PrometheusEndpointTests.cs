@@ -1,3 +1,4 @@
+using AiProxy.Testing;
 using Xunit.Abstractions;
 using AiProxy.Metrics.Prometheus;
 using Microsoft.AspNetCore.Builder;

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 
-namespace AiProxy.Tests.Metrics;
+namespace AiProxy.Testing;
 
 /// <summary>Runs <c>promtool</c> (Debian package <c>prometheus</c>; CI installs it) and returns its exit code and output.</summary>
-internal static class Promtool
+public static class Promtool
 {
     public static (int ExitCode, string Output) Run(string? stdin, params string[] args)
     {
