@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AiProxy.Caching;
 using AiProxy.Configuration;
 using AiProxy.Http;
 using AiProxy.Metrics.Prometheus;
@@ -27,10 +28,12 @@ public static class AiProxyEndpointExtensions
         app.MapAiProxyMetrics();
         app.MapGet("/v1/models", ListModelsAsync);
         app.MapGet("/v1/models/{**model}", GetModelAsync);
+        app.MapAiProxyCachePurge();
 
         app.MapReverseProxy(pipeline =>
         {
             pipeline.UseMiddleware<AiRequestMiddleware>();
+            pipeline.UseMiddleware<ResponseCacheMiddleware>();
             pipeline.UseMiddleware<UpstreamForwardingMiddleware>();
             pipeline.UseSessionAffinity();
             pipeline.UseLoadBalancing();
