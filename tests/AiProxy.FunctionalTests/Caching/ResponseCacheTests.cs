@@ -277,6 +277,22 @@ public sealed class ResponseCacheTests : IAsyncLifetime
         Assert.Equal(2, _env.Upstream.RequestCount);
     }
 
+    [Fact]
+    public async Task Metrics_CountExactLookupsNextToTheHybridLayers()
+    {
+        await ChatAsync(Client, Chat("metered"));
+        await ChatAsync(Client, Chat("metered"));
+        await ChatAsync(Client, Chat("metered", extra: ""));
+
+        var metrics = await Client.GetStringAsync("metrics");
+
+        Assert.Contains("aiproxy_cache_lookups_total{layer=\"exact\",result=\"hit\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("aiproxy_cache_lookups_total{layer=\"exact\",result=\"miss\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("aiproxy_cache_lookups_total{layer=\"exact\",result=\"bypass\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("aiproxy_cache_lookups_total{layer=\"l1\",result=\"hit\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Single(metrics.Split('\n'), l => l.StartsWith("# TYPE aiproxy_cache_lookups_total", StringComparison.Ordinal));
+    }
+
     private static string StreamedText(List<string> events)
     {
         var text = new StringBuilder();
