@@ -1,9 +1,11 @@
 using System.ClientModel;
+using AiProxy.Caching;
 using AiProxy.FunctionalTests.Infrastructure;
 using AiProxy.MockUpstream;
 using AiProxy.Testing;
 using OpenAI;
 using OpenAI.Chat;
+using Microsoft.Extensions.DependencyInjection;
 using static AiProxy.FunctionalTests.Caching.CacheClient;
 
 namespace AiProxy.FunctionalTests.Caching;
@@ -40,13 +42,41 @@ public sealed class ResponseCacheRedisTests : IAsyncLifetime
         await using var first = await ProxyServer.StartAsync(Config());
         await using var second = await ProxyServer.StartAsync(Config());
 
+        await WaitReadyAsync(first);
+        await WaitReadyAsync(second);
+
         var miss = await ChatAsync(first.Client, Chat("shared across replicas"));
+        // The client has its answer before the entry reaches Redis: wait for the first proxy's store to finish.
+        await WaitForStoresAsync(first);
         var hit = await ChatAsync(second.Client, Chat("shared across replicas"));
         var streamed = await ChatAsync(second.Client, Chat("shared across replicas", stream: true));
 
         Assert.Equal(("miss", "hit", "hit"), (miss.Cache, hit.Cache, streamed.Cache));
         Assert.Equal(miss.Body, hit.Body);
         Assert.Equal(1, _upstream.RequestCount);
+    }
+
+    private static async Task WaitReadyAsync(ProxyServer proxy)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            using var ready = await proxy.Client.GetAsync("readyz");
+            if (ready.IsSuccessStatusCode)
+            {
+                return;
+            }
+            await Task.Delay(50);
+        }
+        Assert.Fail("the proxy never connected to Redis");
+    }
+
+    private static async Task WaitForStoresAsync(ProxyServer proxy)
+    {
+        var flights = proxy.Services.GetRequiredService<InFlightResponses>();
+        for (var i = 0; i < 100 && flights.Count > 0; i++)
+        {
+            await Task.Delay(20);
+        }
     }
 
     [Fact]
