@@ -2,6 +2,8 @@
 -- Prints one machine-readable line ("BENCH_JSON {...}") from done() for bench.sh.
 local stream = os.getenv("BENCH_STREAM") == "1"
 local path = os.getenv("BENCH_PATH") or "/v1/chat/completions"
+-- BENCH_TEMPERATURE=0 makes the request cacheable (bench-cache.sh); the default 0.7 passes through the cache.
+local temperature = os.getenv("BENCH_TEMPERATURE") or "0.7"
 
 wrk.method = "POST"
 wrk.path = path
@@ -9,10 +11,11 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer sk-bench-client"
 if stream then
   wrk.body = '{"model":"gpt-4o-mini","stream":true,"stream_options":{"include_usage":true},'
+    .. (os.getenv("BENCH_TEMPERATURE") and ('"temperature":' .. temperature .. ',') or '')
     .. '"messages":[{"role":"system","content":"You are a load test."},{"role":"user","content":"Say hello in five words."}]}'
 else
   wrk.body = '{"model":"gpt-4o-mini","messages":[{"role":"system","content":"You are a load test."},'
-    .. '{"role":"user","content":"Say hello in five words."}],"temperature":0.7}'
+    .. '{"role":"user","content":"Say hello in five words."}],"temperature":' .. temperature .. '}'
 end
 
 -- No response() callback on purpose: it costs a Lua call per request; wrk's summary already counts non-2xx.

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AiProxy.Caching;
 using AiProxy.Configuration;
 using AiProxy.Clients;
 using AiProxy.Http;
@@ -35,11 +36,14 @@ public static class AiProxyEndpointExtensions
         app.MapAiProxyMetrics();
         app.MapGet("/v1/models", ListModelsAsync);
         app.MapGet("/v1/models/{**model}", GetModelAsync);
+        app.MapAiProxyCachePurge();
 
         app.MapReverseProxy(pipeline =>
         {
             pipeline.UseMiddleware<AiRequestMiddleware>();
+            // Client policy before the cache: the cache key is scoped by client, and a hit still counts as a request.
             pipeline.UseMiddleware<ClientPolicyMiddleware>();
+            pipeline.UseMiddleware<ResponseCacheMiddleware>();
             pipeline.UseMiddleware<UpstreamForwardingMiddleware>();
             pipeline.UseSessionAffinity();
             pipeline.UseLoadBalancing();

@@ -1,3 +1,4 @@
+using AiProxy.Caching;
 using AiProxy.Configuration;
 using AiProxy.Metrics;
 using AiProxy.Metrics.Prometheus;
@@ -48,6 +49,7 @@ public static class AiProxyServiceCollectionExtensions
             .LoadFromConfig(rawConfig.GetSection("ReverseProxy"))
             .AddAiProxyUpstreamTransforms()
             .AddTransforms<SseResponseTransformProvider>();
+        services.AddAiProxyResponseCache(initial.Options.Cache);
         return services;
     }
 }

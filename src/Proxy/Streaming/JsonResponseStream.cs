@@ -36,6 +36,12 @@ internal sealed class JsonResponseStream : Stream
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        if (buffer.IsEmpty)
+        {
+            // YARP's copier issues zero-byte reads to wait for data without holding a buffer: 0 here is not the end of the body.
+            return await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+
         int read;
         try
         {

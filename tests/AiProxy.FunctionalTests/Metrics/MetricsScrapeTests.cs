@@ -46,7 +46,7 @@ public sealed partial class MetricsScrapeTests
         var samples = await ScrapeUntil(env.Proxy, s => Value(s, "aiproxy_requests_total", ("status_code", "404")) == 1
             && Value(s, "aiproxy_requests_total", ("status_code", "200")) == 5);
 
-        Assert.Equal(5, Value(samples, "aiproxy_requests_total", ("route", "chat"), ("provider", "mock"), ("model", "gpt-4o"), ("client", "anonymous"), ("status_code", "200"), ("cache", "none")));
+        Assert.Equal(5, Value(samples, "aiproxy_requests_total", ("route", "chat"), ("provider", "mock"), ("model", "gpt-4o"), ("client", "anonymous"), ("status_code", "200"), ("cache", "bypass")));
         Assert.Equal(1, Value(samples, "aiproxy_requests_total", ("model", "other"), ("status_code", "404")));
         // The mock's usage per call: ceil(8 chars / 4) = 2 prompt tokens, 5 completion tokens; streams included.
         Assert.Equal(10, Value(samples, "aiproxy_tokens_total", ("client", "anonymous"), ("model", "gpt-4o"), ("kind", "prompt")));

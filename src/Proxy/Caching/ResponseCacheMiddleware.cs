@@ -1,0 +1,224 @@
+using AiProxy.Configuration;
+using AiProxy.Pipeline;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Primitives;
+
+namespace AiProxy.Caching;
+
+/// <summary>
+/// The exact response cache, between routing and forwarding: serves hits (converting between stream and JSON shapes),
+/// lets identical in-flight requests follow one upstream call, and records completed 200 answers into the
+/// <see cref="HybridCache"/>. Cache faults are logged misses; nothing here fails a request.
+/// </summary>
+internal sealed partial class ResponseCacheMiddleware
+{
+    public const string TtlHeader = "x-aiproxy-cache-ttl";
+    public const string Hit = "hit";
+    public const string Miss = "miss";
+    public const string Bypass = "bypass";
+
+    /// <summary>The largest answer stored when <c>Cache.MaxEntryBytes</c> is not set.</summary>
+    public const long DefaultMaxEntryBytes = 4 * 1024 * 1024;
+
+    private static readonly HybridCacheEntryOptions LookupOptions = new() { Flags = HybridCacheEntryFlags.DisableUnderlyingData };
+
+    private readonly RequestDelegate _next;
+    private readonly HybridCache _cache;
+    private readonly InFlightResponses _inFlight;
+    private readonly ResponseCacheMetrics _metrics;
+    private readonly ILogger<ResponseCacheMiddleware> _logger;
+    private readonly TimeProvider _time;
+
+    public ResponseCacheMiddleware(RequestDelegate next, HybridCache cache, InFlightResponses inFlight, ResponseCacheMetrics metrics,
+        ILogger<ResponseCacheMiddleware> logger, TimeProvider time)
+    {
+        _next = next;
+        _cache = cache;
+        _inFlight = inFlight;
+        _metrics = metrics;
+        _logger = logger;
+        _time = time;
+    }
+
+    public Task Invoke(HttpContext context)
+    {
+        var feature = context.Features.Get<AiRequestFeature>();
+        if (feature is null || feature.Operation == AiOperation.PassThrough)
+        {
+            return _next(context);
+        }
+        var policy = RouteCachePolicy.For(feature.Snapshot, feature.Route.Index);
+        if (policy.Mode == CacheMode.Off)
+        {
+            feature.CacheStatus = Bypass;
+            return _next(context);
+        }
+        return InvokeCacheableAsync(context, feature, policy);
+    }
+
+    private async Task InvokeCacheableAsync(HttpContext context, AiRequestFeature feature, RouteCachePolicy policy)
+    {
+        var (noCache, noStore) = ReadCacheControl(context.Request.Headers.CacheControl);
+        var ttl = policy.Ttl;
+        if (context.Request.Headers.TryGetValue(TtlHeader, out var ttlHeader))
+        {
+            if (Duration.TryParse(ttlHeader.ToString(), out var requested))
+            {
+                // A request may shorten the route's lifetime, never extend it; 0 means "don't store".
+                ttl = requested < ttl ? requested : ttl;
+                noStore |= ttl <= TimeSpan.Zero;
+            }
+            else
+            {
+                Log.TtlHeaderInvalid(_logger);
+            }
+        }
+
+        string key = "";
+        CacheRequestFacts facts = default;
+        var cacheable = !(noCache && noStore)
+            && CacheKeyBuilder.TryBuild(feature.Body.Span, feature.Operation, feature.Route.Name, feature.Route.RewriteModel ?? feature.Model!,
+                policy.Shared ? null : feature.ClientId, out key, out facts)
+            && IsCacheable(policy.Mode, feature.Operation, facts);
+        if (!cacheable)
+        {
+            feature.CacheStatus = Bypass;
+            _metrics.Bypass();
+            await _next(context);
+            return;
+        }
+
+        if (!noCache)
+        {
+            var entry = await LookupAsync(key, context.RequestAborted);
+            if (entry is not null && await TryServeAsync(context, feature, entry, facts))
+            {
+                _metrics.Hit();
+                return;
+            }
+
+            var recording = new ResponseRecording(feature, MaxEntryBytes(feature.Snapshot), _time);
+            if (!_inFlight.TryLead(key, recording, out var leader))
+            {
+                if (await FollowAsync(context, feature, leader, facts))
+                {
+                    _metrics.Hit();
+                    return;
+                }
+                Log.FollowerFallback(_logger, feature.Route.Name);
+            }
+            else
+            {
+                _metrics.Miss();
+                try
+                {
+                    await ForwardAndRecordAsync(context, feature, recording, key, ttl, noStore);
+                }
+                finally
+                {
+                    _inFlight.Remove(key, recording);
+                }
+                return;
+            }
+        }
+
+        _metrics.Miss();
+        await ForwardAndRecordAsync(context, feature, new ResponseRecording(feature, MaxEntryBytes(feature.Snapshot), _time), key, ttl, noStore);
+    }
+
+    /// <summary>Deterministic mode caches temperature 0 or a seed (embeddings always) and never n &gt; 1; always caches everything.</summary>
+    internal static bool IsCacheable(CacheMode mode, AiOperation operation, in CacheRequestFacts facts) => mode switch
+    {
+        CacheMode.Always => true,
+        CacheMode.Deterministic => operation == AiOperation.Embeddings || (facts.N <= 1 && (facts.Temperature == 0 || facts.HasSeed)),
+        _ => false,
+    };
+
+    internal static (bool NoCache, bool NoStore) ReadCacheControl(StringValues values)
+    {
+        bool noCache = false, noStore = false;
+        foreach (var value in values)
+        {
+            if (value is null)
+            {
+                continue;
+            }
+            noCache |= value.Contains("no-cache", StringComparison.OrdinalIgnoreCase);
+            noStore |= value.Contains("no-store", StringComparison.OrdinalIgnoreCase);
+        }
+        return (noCache, noStore);
+    }
+
+    private static long MaxEntryBytes(AiProxySnapshot snapshot) => snapshot.Options.Cache?.MaxEntryBytes ?? DefaultMaxEntryBytes;
+
+    private async ValueTask<CachedResponse?> LookupAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _cache.GetOrCreateAsync<CachedResponse?>(key, static _ => default, LookupOptions, cancellationToken: cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Log.LookupFailed(_logger, ex.GetType().Name);
+            return null;
+        }
+    }
+
+    private async Task ForwardAndRecordAsync(HttpContext context, AiRequestFeature feature, ResponseRecording recording, string key, TimeSpan ttl, bool noStore)
+    {
+        feature.CacheStatus = Miss;
+        (feature.Observers ??= []).Add(recording);
+        try
+        {
+            await _next(context);
+        }
+        finally
+        {
+            // No observer call at all (connect error, proxy-written error) or an exception: the answer is not complete.
+            recording.EnsureCompleted();
+        }
+
+        if (noStore || recording.Result is not { } result)
+        {
+            return;
+        }
+        if (!recording.Storable)
+        {
+            Log.TooLarge(_logger, result.Size, feature.Route.Name, MaxEntryBytes(feature.Snapshot));
+            return;
+        }
+        try
+        {
+            var options = new HybridCacheEntryOptions { Expiration = ttl, LocalCacheExpiration = ttl };
+            // The client already has its answer; storing must not be cut short by its disconnect.
+            await _cache.SetAsync(key, result, options, Tags(feature, shared: RouteCachePolicy.For(feature.Snapshot, feature.Route.Index).Shared), CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            Log.StoreFailed(_logger, ex.GetType().Name);
+        }
+    }
+
+    /// <summary>Purge tags: <c>route:</c>, <c>model:</c> (client and upstream model), and <c>client:</c> for per-client entries.</summary>
+    internal static string[] Tags(AiRequestFeature feature, bool shared)
+    {
+        var model = feature.Model!;
+        var upstream = feature.Route.RewriteModel;
+        var count = 2 + (upstream is not null && !string.Equals(upstream, model, StringComparison.Ordinal) ? 1 : 0) + (shared ? 0 : 1);
+        var tags = new string[count];
+        var i = 0;
+        tags[i++] = "route:" + feature.Route.Name;
+        tags[i++] = "model:" + model;
+        if (count > (shared ? 2 : 3))
+        {
+            tags[i++] = "model:" + upstream;
+        }
+        if (!shared)
+        {
+            tags[i] = "client:" + feature.ClientId;
+        }
+        return tags;
+    }
+}

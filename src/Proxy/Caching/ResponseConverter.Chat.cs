@@ -1,0 +1,362 @@
+using System.Text;
+using System.Text.Json;
+using AiProxy.Streaming;
+
+namespace AiProxy.Caching;
+
+internal static partial class ResponseConverter
+{
+    private sealed class ChoiceState
+    {
+        public int Index;
+        public string? Role;
+        public StringBuilder? Content;
+        public StringBuilder? Refusal;
+        public string? FinishReason;
+        public SortedDictionary<int, ToolCallState>? ToolCalls;
+    }
+
+    private sealed class ToolCallState
+    {
+        public string? Id;
+        public string? Type;
+        public string? Name;
+        public StringBuilder Arguments = new();
+    }
+
+    /// <summary>chat.completion.chunk events → chat.completion (or text_completion chunks → text_completion).</summary>
+    private static byte[]? ChatToJson(IReadOnlyList<byte[]> events, TokenUsage? usage, bool chat)
+    {
+        JsonDocument? first = null;
+        string? usageRaw = null;
+        var choices = new SortedDictionary<int, ChoiceState>();
+        var sawDone = false;
+        try
+        {
+            foreach (var evt in events)
+            {
+                var data = SseEvents.DataOf(evt);
+                if (data.IsEmpty)
+                {
+                    continue;
+                }
+                if (data.SequenceEqual("[DONE]"u8))
+                {
+                    sawDone = true;
+                    break;
+                }
+                var document = JsonDocument.Parse(data.ToArray());
+                var root = document.RootElement;
+                if (root.ValueKind != JsonValueKind.Object || root.TryGetProperty("error", out _))
+                {
+                    document.Dispose();
+                    return null;
+                }
+                if (root.TryGetProperty("usage", out var u) && u.ValueKind == JsonValueKind.Object)
+                {
+                    usageRaw = u.GetRawText();
+                }
+                if (root.TryGetProperty("choices", out var array) && array.ValueKind == JsonValueKind.Array)
+                {
+                    foreach (var choice in array.EnumerateArray())
+                    {
+                        Accumulate(choices, choice, chat);
+                    }
+                }
+                if (first is null)
+                {
+                    first = document;
+                }
+                else
+                {
+                    document.Dispose();
+                }
+            }
+            if (first is null || !sawDone || choices.Count == 0)
+            {
+                return null;
+            }
+
+            return Write((First: first.RootElement, Choices: choices, UsageRaw: usageRaw, Usage: usage, Chat: chat), static (w, s) =>
+            {
+                w.WriteStartObject();
+                if (s.First.TryGetProperty("id", out var id))
+                {
+                    w.WritePropertyName("id"u8);
+                    id.WriteTo(w);
+                }
+                w.WriteString("object"u8, s.Chat ? "chat.completion" : "text_completion");
+                foreach (var name in (ReadOnlySpan<string>)["created", "model"])
+                {
+                    if (s.First.TryGetProperty(name, out var value))
+                    {
+                        w.WritePropertyName(name);
+                        value.WriteTo(w);
+                    }
+                }
+                w.WriteStartArray("choices"u8);
+                foreach (var choice in s.Choices.Values)
+                {
+                    w.WriteStartObject();
+                    w.WriteNumber("index"u8, choice.Index);
+                    if (s.Chat)
+                    {
+                        w.WriteStartObject("message"u8);
+                        w.WriteString("role"u8, choice.Role ?? "assistant");
+                        if (choice.Content is null) w.WriteNull("content"u8); else w.WriteString("content"u8, choice.Content.ToString());
+                        if (choice.Refusal is null) w.WriteNull("refusal"u8); else w.WriteString("refusal"u8, choice.Refusal.ToString());
+                        if (choice.ToolCalls is { Count: > 0 } calls)
+                        {
+                            w.WriteStartArray("tool_calls"u8);
+                            foreach (var call in calls.Values)
+                            {
+                                w.WriteStartObject();
+                                w.WriteString("id"u8, call.Id);
+                                w.WriteString("type"u8, call.Type ?? "function");
+                                w.WriteStartObject("function"u8);
+                                w.WriteString("name"u8, call.Name);
+                                w.WriteString("arguments"u8, call.Arguments.ToString());
+                                w.WriteEndObject();
+                                w.WriteEndObject();
+                            }
+                            w.WriteEndArray();
+                        }
+                        w.WriteEndObject();
+                    }
+                    else
+                    {
+                        w.WriteString("text"u8, choice.Content?.ToString() ?? "");
+                    }
+                    w.WriteNull("logprobs"u8);
+                    if (choice.FinishReason is null) w.WriteNull("finish_reason"u8); else w.WriteString("finish_reason"u8, choice.FinishReason);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                if (s.UsageRaw is not null)
+                {
+                    w.WritePropertyName("usage"u8);
+                    w.WriteRawValue(s.UsageRaw, skipInputValidation: true);
+                }
+                else if (s.Usage is { } usage)
+                {
+                    w.WritePropertyName("usage"u8);
+                    WriteUsage(w, usage);
+                }
+                foreach (var name in (ReadOnlySpan<string>)["service_tier", "system_fingerprint"])
+                {
+                    if (s.First.TryGetProperty(name, out var value))
+                    {
+                        w.WritePropertyName(name);
+                        value.WriteTo(w);
+                    }
+                }
+                w.WriteEndObject();
+            });
+        }
+        finally
+        {
+            first?.Dispose();
+        }
+    }
+
+    private static void Accumulate(SortedDictionary<int, ChoiceState> choices, JsonElement choice, bool chat)
+    {
+        var index = choice.TryGetProperty("index", out var i) && i.ValueKind == JsonValueKind.Number ? i.GetInt32() : 0;
+        if (!choices.TryGetValue(index, out var state))
+        {
+            choices[index] = state = new ChoiceState { Index = index };
+        }
+        if (choice.TryGetProperty("finish_reason", out var finish) && finish.ValueKind == JsonValueKind.String)
+        {
+            state.FinishReason = finish.GetString();
+        }
+        if (!chat)
+        {
+            if (choice.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.String)
+            {
+                (state.Content ??= new StringBuilder()).Append(text.GetString());
+            }
+            return;
+        }
+        if (!choice.TryGetProperty("delta", out var delta) || delta.ValueKind != JsonValueKind.Object)
+        {
+            return;
+        }
+        if (delta.TryGetProperty("role", out var role) && role.ValueKind == JsonValueKind.String)
+        {
+            state.Role = role.GetString();
+        }
+        if (delta.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String)
+        {
+            (state.Content ??= new StringBuilder()).Append(content.GetString());
+        }
+        if (delta.TryGetProperty("refusal", out var refusal) && refusal.ValueKind == JsonValueKind.String)
+        {
+            (state.Refusal ??= new StringBuilder()).Append(refusal.GetString());
+        }
+        if (delta.TryGetProperty("tool_calls", out var calls) && calls.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var call in calls.EnumerateArray())
+            {
+                var callIndex = call.TryGetProperty("index", out var ci) && ci.ValueKind == JsonValueKind.Number ? ci.GetInt32() : 0;
+                state.ToolCalls ??= [];
+                if (!state.ToolCalls.TryGetValue(callIndex, out var tool))
+                {
+                    state.ToolCalls[callIndex] = tool = new ToolCallState();
+                }
+                if (call.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String) tool.Id = id.GetString();
+                if (call.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String) tool.Type = type.GetString();
+                if (call.TryGetProperty("function", out var function) && function.ValueKind == JsonValueKind.Object)
+                {
+                    if (function.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String) tool.Name = name.GetString();
+                    if (function.TryGetProperty("arguments", out var args) && args.ValueKind == JsonValueKind.String) tool.Arguments.Append(args.GetString());
+                }
+            }
+        }
+    }
+
+    /// <summary>chat.completion → role chunk, content chunk, finish chunk per choice, optional usage chunk, <c>[DONE]</c>.</summary>
+    private static byte[][]? ChatToEvents(JsonElement root, bool includeUsage, bool chat)
+    {
+        if (!root.TryGetProperty("choices", out var choices) || choices.ValueKind != JsonValueKind.Array)
+        {
+            return null;
+        }
+        var events = new List<byte[]>();
+        var objectName = chat ? "chat.completion.chunk" : "text_completion";
+        foreach (var choice in choices.EnumerateArray())
+        {
+            var index = choice.TryGetProperty("index", out var i) && i.ValueKind == JsonValueKind.Number ? i.GetInt32() : 0;
+            if (chat)
+            {
+                if (!choice.TryGetProperty("message", out var message) || message.ValueKind != JsonValueKind.Object)
+                {
+                    return null;
+                }
+                events.Add(Chunk(root, objectName, includeUsage, (Index: index, Message: message), static (w, s) =>
+                {
+                    w.WriteStartObject("delta"u8);
+                    w.WriteString("role"u8, s.Message.TryGetProperty("role", out var role) && role.ValueKind == JsonValueKind.String ? role.GetString() : "assistant");
+                    w.WriteString("content"u8, "");
+                    w.WriteNull("refusal"u8);
+                    w.WriteEndObject();
+                    w.WriteNull("logprobs"u8);
+                    w.WriteNull("finish_reason"u8);
+                }));
+                events.Add(Chunk(root, objectName, includeUsage, (Index: index, Message: message), static (w, s) =>
+                {
+                    w.WriteStartObject("delta"u8);
+                    foreach (var name in (ReadOnlySpan<string>)["content", "refusal"])
+                    {
+                        if (s.Message.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String)
+                        {
+                            w.WritePropertyName(name);
+                            value.WriteTo(w);
+                        }
+                    }
+                    if (s.Message.TryGetProperty("tool_calls", out var calls) && calls.ValueKind == JsonValueKind.Array)
+                    {
+                        w.WriteStartArray("tool_calls"u8);
+                        var n = 0;
+                        foreach (var call in calls.EnumerateArray())
+                        {
+                            w.WriteStartObject();
+                            w.WriteNumber("index"u8, n++);
+                            foreach (var property in call.EnumerateObject())
+                            {
+                                property.WriteTo(w);
+                            }
+                            w.WriteEndObject();
+                        }
+                        w.WriteEndArray();
+                    }
+                    w.WriteEndObject();
+                    w.WriteNull("logprobs"u8);
+                    w.WriteNull("finish_reason"u8);
+                }));
+            }
+            else
+            {
+                events.Add(Chunk(root, objectName, includeUsage, (Index: index, Message: choice), static (w, s) =>
+                {
+                    w.WriteString("text"u8, s.Message.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.String ? text.GetString() : "");
+                    w.WriteNull("logprobs"u8);
+                    w.WriteNull("finish_reason"u8);
+                }));
+            }
+            events.Add(Chunk(root, objectName, includeUsage, (Index: index, Message: choice), static (w, s) =>
+            {
+                if (s.Message.TryGetProperty("message", out _))
+                {
+                    w.WriteStartObject("delta"u8);
+                    w.WriteEndObject();
+                }
+                else
+                {
+                    w.WriteString("text"u8, "");
+                }
+                w.WriteNull("logprobs"u8);
+                w.WritePropertyName("finish_reason"u8);
+                if (s.Message.TryGetProperty("finish_reason", out var finish))
+                {
+                    finish.WriteTo(w);
+                }
+                else
+                {
+                    w.WriteStringValue("stop");
+                }
+            }));
+        }
+        if (includeUsage && root.TryGetProperty("usage", out var usage) && usage.ValueKind == JsonValueKind.Object)
+        {
+            events.Add(SseEvents.Create(null, (Root: root, Usage: usage, Object: objectName), static (w, s) =>
+            {
+                w.WriteStartObject();
+                WriteChunkHeader(w, s.Root, s.Object);
+                w.WriteStartArray("choices"u8);
+                w.WriteEndArray();
+                w.WritePropertyName("usage"u8);
+                s.Usage.WriteTo(w);
+                w.WriteEndObject();
+            }));
+        }
+        events.Add(SseEvents.Done);
+        return [.. events];
+    }
+
+    private static byte[] Chunk(JsonElement root, string objectName, bool includeUsage, (int Index, JsonElement Message) choice, Action<Utf8JsonWriter, (int Index, JsonElement Message)> writeChoiceBody)
+        => SseEvents.Create(null, (Root: root, Object: objectName, IncludeUsage: includeUsage, Choice: choice, Body: writeChoiceBody), static (w, s) =>
+        {
+            w.WriteStartObject();
+            WriteChunkHeader(w, s.Root, s.Object);
+            w.WriteStartArray("choices"u8);
+            w.WriteStartObject();
+            w.WriteNumber("index"u8, s.Choice.Index);
+            s.Body(w, s.Choice);
+            w.WriteEndObject();
+            w.WriteEndArray();
+            if (s.IncludeUsage)
+            {
+                w.WriteNull("usage"u8);
+            }
+            w.WriteEndObject();
+        });
+
+    private static void WriteChunkHeader(Utf8JsonWriter w, JsonElement root, string objectName)
+    {
+        if (root.TryGetProperty("id", out var id))
+        {
+            w.WritePropertyName("id"u8);
+            id.WriteTo(w);
+        }
+        w.WriteString("object"u8, objectName);
+        foreach (var name in (ReadOnlySpan<string>)["created", "model", "service_tier", "system_fingerprint"])
+        {
+            if (root.TryGetProperty(name, out var value))
+            {
+                w.WritePropertyName(name);
+                value.WriteTo(w);
+            }
+        }
+    }
+}

@@ -1,0 +1,127 @@
+using System.ClientModel;
+using AiProxy.Caching;
+using AiProxy.FunctionalTests.Infrastructure;
+using AiProxy.MockUpstream;
+using AiProxy.Testing;
+using OpenAI;
+using OpenAI.Chat;
+using Microsoft.Extensions.DependencyInjection;
+using static AiProxy.FunctionalTests.Caching.CacheClient;
+
+namespace AiProxy.FunctionalTests.Caching;
+
+/// <summary>The response cache with a real redis-server as L2: shared across proxy instances, and Redis faults never fail a request.</summary>
+public sealed class ResponseCacheRedisTests : IAsyncLifetime
+{
+    private MockUpstreamServer _upstream = null!;
+    private RedisServer _redis = null!;
+
+    public async Task InitializeAsync()
+    {
+        _redis = await RedisServer.StartNewAsync();
+        _upstream = await MockUpstreamServer.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _upstream.DisposeAsync();
+        await _redis.DisposeAsync();
+    }
+
+    private string Config() => $$$"""
+        {"AiProxy":{
+          "Providers":{"mock":{"Type":"openai-compatible","BaseUrl":"{{{_upstream.V1}}}","Keys":["{{{ProxyTestEnvironment.UpstreamKey}}}"]}},
+          "Routes":[{"Name":"gpt","Models":["gpt-*"],"Providers":["mock"],"Default":true,"Cache":{"Shared":true}}],
+          "Redis":{"Configuration":"{{{_redis.Configuration}}}"}
+        }}
+        """;
+
+    [Fact]
+    public async Task TwoProxies_ShareEntriesThroughRedis()
+    {
+        await using var first = await ProxyServer.StartAsync(Config());
+        await using var second = await ProxyServer.StartAsync(Config());
+
+        await WaitReadyAsync(first);
+        await WaitReadyAsync(second);
+
+        var miss = await ChatAsync(first.Client, Chat("shared across replicas"));
+        // The client has its answer before the entry reaches Redis: wait for the first proxy's store to finish.
+        await WaitForStoresAsync(first);
+        var hit = await ChatAsync(second.Client, Chat("shared across replicas"));
+        var streamed = await ChatAsync(second.Client, Chat("shared across replicas", stream: true));
+
+        Assert.Equal(("miss", "hit", "hit"), (miss.Cache, hit.Cache, streamed.Cache));
+        Assert.Equal(miss.Body, hit.Body);
+        Assert.Equal(1, _upstream.RequestCount);
+    }
+
+    private static async Task WaitReadyAsync(ProxyServer proxy)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            using var ready = await proxy.Client.GetAsync("readyz");
+            if (ready.IsSuccessStatusCode)
+            {
+                return;
+            }
+            await Task.Delay(50);
+        }
+        Assert.Fail("the proxy never connected to Redis");
+    }
+
+    private static async Task WaitForStoresAsync(ProxyServer proxy)
+    {
+        var flights = proxy.Services.GetRequiredService<InFlightResponses>();
+        for (var i = 0; i < 100 && flights.Count > 0; i++)
+        {
+            await Task.Delay(20);
+        }
+    }
+
+    [Fact]
+    public async Task RedisKilledMidRun_RequestsStillSucceed()
+    {
+        await using var proxy = await ProxyServer.StartAsync(Config());
+        var before = await ChatAsync(proxy.Client, Chat("before the outage"));
+
+        _redis.Kill();
+        var answers = new List<Answer>();
+        for (var i = 0; i < 5; i++)
+        {
+            answers.Add(await ChatAsync(proxy.Client, Chat($"during the outage {i}")));
+            answers.Add(await ChatAsync(proxy.Client, Chat($"during the outage {i}", stream: true)));
+        }
+        var l1Hit = await ChatAsync(proxy.Client, Chat("before the outage"));
+
+        Assert.Equal("miss", before.Cache);
+        Assert.All(answers, a => Assert.Equal(200, a.Status));
+        Assert.Equal((200, "hit"), (l1Hit.Status, l1Hit.Cache));
+        // Entries stored while Redis is down still land in L1.
+        Assert.Equal("hit", answers[1].Cache);
+    }
+
+    [Fact]
+    public async Task OfficialSdk_StreamsAJsonEntry()
+    {
+        await using var proxy = await ProxyServer.StartAsync(Config());
+        var chat = new OpenAIClient(new ApiKeyCredential(ProxyTestEnvironment.ClientKey), new OpenAIClientOptions { Endpoint = proxy.V1 }).GetChatClient("gpt-4o");
+        var options = new ChatCompletionOptions { Temperature = 0 };
+
+        ChatCompletion completion = await chat.CompleteChatAsync([new UserChatMessage("sdk cross shape")], options);
+        var text = new System.Text.StringBuilder();
+        ChatFinishReason? finish = null;
+        await foreach (var update in chat.CompleteChatStreamingAsync([new UserChatMessage("sdk cross shape")], options))
+        {
+            foreach (var part in update.ContentUpdate)
+            {
+                text.Append(part.Text);
+            }
+            finish ??= update.FinishReason;
+        }
+
+        Assert.Equal(completion.Content[0].Text, text.ToString());
+        Assert.Equal(ChatFinishReason.Stop, finish);
+        Assert.Equal(1, _upstream.RequestCount);
+    }
+}
