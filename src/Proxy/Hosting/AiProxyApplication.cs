@@ -22,6 +22,8 @@ public static class AiProxyApplication
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
         ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
         ["Logging:LogLevel:Yarp"] = "Warning",
+        // One JSON line per request costs ~10 µs of CPU (about a third of the proxy's own cost): opt in with Information.
+        ["Logging:LogLevel:AiProxy.Access"] = "Warning",
     };
 
     /// <summary>Loads and validates the config, then builds the app; throws <see cref="InvalidConfigException"/> on a bad config.</summary>

@@ -81,6 +81,21 @@ internal sealed class AiRequestFeature : IUpstreamRequestFeature
     /// <summary>Gets or sets the timestamp when the current attempt was sent.</summary>
     public long AttemptTimestamp { get; set; }
 
+    /// <summary>Gets or sets the outcome of the first attempt, handed to the retry pipeline as its first result.</summary>
+    public AttemptOutcome? PendingOutcome { get; set; }
+
+    public bool TakePendingOutcome(out AttemptOutcome outcome)
+    {
+        if (PendingOutcome is { } pending)
+        {
+            PendingOutcome = null;
+            outcome = pending;
+            return true;
+        }
+        outcome = default;
+        return false;
+    }
+
     /// <summary>Gets or sets the route providers (by index) that failed with 5xx or a connect error in this request.</summary>
     public ulong FailedProviders { get; set; }
 

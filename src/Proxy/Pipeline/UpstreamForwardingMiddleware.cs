@@ -49,10 +49,18 @@ internal sealed partial class UpstreamForwardingMiddleware
             feature.StartTimestamp = _time.GetTimestamp();
         }
 
-        var outcome = await feature.Snapshot.Retry.Pipeline.ExecuteAsync(
-            static (state, _) => state.Self.AttemptAsync(state.Context, state.Feature),
-            (Self: this, Context: context, Feature: feature),
-            context.RequestAborted);
+        // The first attempt runs directly: most requests succeed at once and need no resilience machinery.
+        // Only a retryable outcome enters the Polly pipeline, which replays that outcome as its first result
+        // and then applies its backoff and attempt budget to the retries.
+        var outcome = await AttemptAsync(context, feature);
+        if (outcome is AttemptOutcome.RetrySwitch or AttemptOutcome.RetryBackoff)
+        {
+            feature.PendingOutcome = outcome;
+            outcome = await feature.Snapshot.Retry.Pipeline.ExecuteAsync(
+                static (state, _) => state.Feature.TakePendingOutcome(out var first) ? new ValueTask<AttemptOutcome>(first) : state.Self.AttemptAsync(state.Context, state.Feature),
+                (Self: this, Context: context, Feature: feature),
+                context.RequestAborted);
+        }
 
         switch (outcome)
         {

@@ -180,7 +180,7 @@ internal sealed class SseEventStream : Stream
                 i = _ready;
                 continue;
             }
-            _sawDone |= EndsWithDone(boundaryEnd);
+            _sawDone |= EndsWithDone(boundaryEnd) || IsErrorEvent(_ready, boundaryEnd);
             Observe(_ready, boundaryEnd);
             _ready = boundaryEnd;
             i = boundaryEnd;
@@ -254,6 +254,9 @@ internal sealed class SseEventStream : Stream
         var eol = data.IndexOfAny((byte)'\r', (byte)'\n');
         return eol < 0 ? data : data[..eol];
     }
+
+    /// <summary>An upstream that reports its own failure in-band (OpenRouter does) has ended the stream properly.</summary>
+    private bool IsErrorEvent(int start, int end) => DataOf(_buffer.AsSpan(start, end - start)).StartsWith("{\"error\""u8);
 
     private bool EndsWithDone(int end)
     {

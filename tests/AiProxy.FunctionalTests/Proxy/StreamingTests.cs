@@ -92,7 +92,7 @@ public sealed class StreamingTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Stream_UpstreamClosesWithoutDone_ClientGetsErrorEvent()
+    public async Task Stream_UpstreamReportsErrorInBand_ClientGetsExactlyThatErrorEvent()
     {
         using var request = StreamRequest((MockHeaders.ErrorAfterChunks, "2"));
 
@@ -100,7 +100,8 @@ public sealed class StreamingTests : IAsyncLifetime
         var events = await ReadEventsAsync(response);
 
         Assert.DoesNotContain(events, e => e.Event.Contains("[DONE]", StringComparison.Ordinal));
-        Assert.Contains("error", events[^1].Event, StringComparison.Ordinal);
+        Assert.Single(events, e => e.Event.StartsWith("data: {\"error\"", StringComparison.Ordinal));
+        Assert.StartsWith("data: {\"error\"", events[^1].Event, StringComparison.Ordinal);
     }
 
     [Fact]

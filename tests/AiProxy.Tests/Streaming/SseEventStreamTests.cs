@@ -106,6 +106,15 @@ public sealed class SseEventStreamTests
     }
 
     [Fact]
+    public async Task ReadAsync_UpstreamErrorEventThenClose_AddsNoSecondError()
+    {
+        var (reads, _) = await ReadAll(["data: {\"a\":1}\n\n", "data: {\"error\":{\"message\":\"boom\"}}\n\n"], expectDone: true);
+
+        var text = string.Concat(reads);
+        Assert.Equal("data: {\"a\":1}\n\ndata: {\"error\":{\"message\":\"boom\"}}\n\n", text);
+    }
+
+    [Fact]
     public async Task ReadAsync_ResponsesApiWithoutDone_IsComplete()
     {
         var (reads, stream) = await ReadAll(["event: response.completed\ndata: {}\n\n"], expectDone: false);

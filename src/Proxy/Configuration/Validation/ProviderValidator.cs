@@ -128,7 +128,7 @@ internal static class ProviderValidator
     public static ProviderKind? ParseKind(string? type) => type?.ToLowerInvariant() switch
     {
         "openai" => ProviderKind.OpenAI,
-        "azure-openai" or "azure" => ProviderKind.AzureOpenAI,
+        "azure-openai" => ProviderKind.AzureOpenAI,
         "openrouter" => ProviderKind.OpenRouter,
         "ollama" => ProviderKind.Ollama,
         "openai-compatible" => ProviderKind.OpenAICompatible,
