@@ -92,7 +92,13 @@ internal sealed partial class ResponseCacheMiddleware
 
         if (!noCache)
         {
-            var entry = await LookupAsync(key, context.RequestAborted);
+            CachedResponse? entry;
+            using (var span = Telemetry.ProxyTracing.Source.StartActivity("cache lookup", System.Diagnostics.ActivityKind.Internal))
+            {
+                entry = await LookupAsync(key, context.RequestAborted);
+                span?.SetTag("aiproxy.cache.result", entry is null ? Miss : Hit);
+                span?.SetTag("aiproxy.route", feature.Route.Name);
+            }
             if (entry is not null && await TryServeAsync(context, feature, entry, facts))
             {
                 _metrics.Hit();

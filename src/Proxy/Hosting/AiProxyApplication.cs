@@ -1,5 +1,6 @@
 using AiProxy.Configuration;
 using AiProxy.Configuration.Validation;
+using AiProxy.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
@@ -67,6 +68,7 @@ public static class AiProxyApplication
         });
 
         builder.Services.AddAiProxy(loader.Path, args, snapshot);
+        builder.Services.AddAiProxyTracing(builder.Configuration);
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -74,6 +76,8 @@ public static class AiProxyApplication
         var store = app.Services.GetRequiredService<AiProxyConfigStore>();
         app.Lifetime.ApplicationStarted.Register(store.StartWatching);
         app.Lifetime.ApplicationStopped.Register(store.Dispose);
+        // Resolve now so spans are exported from the first request; the container disposes (flushes) it on shutdown.
+        app.Services.GetService<Telemetry.TracerProviderHolder>();
         return app;
     }
 }

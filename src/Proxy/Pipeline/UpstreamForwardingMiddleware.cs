@@ -3,6 +3,7 @@ using AiProxy.Http;
 using AiProxy.Metrics;
 using AiProxy.Routing;
 using AiProxy.Streaming;
+using AiProxy.Telemetry;
 using AiProxy.Transforms.Keys;
 using AiProxy.Transforms.Upstream;
 using Microsoft.AspNetCore.Http;
@@ -108,6 +109,7 @@ internal sealed partial class UpstreamForwardingMiddleware
         feature.AttemptTimestamp = _time.GetTimestamp();
         feature.UpstreamStatus = 0;
         provider.Requests.Add(1);
+        var span = ProxyTracing.StartAttempt(feature);
 
         try
         {
@@ -116,6 +118,7 @@ internal sealed partial class UpstreamForwardingMiddleware
         catch
         {
             lease?.Fail();
+            ProxyTracing.EndAttempt(span, feature, "exception");
             throw;
         }
         finally
@@ -135,6 +138,7 @@ internal sealed partial class UpstreamForwardingMiddleware
         {
             var status = feature.UpstreamStatus;
             _metrics.UpstreamAttempt(provider.Name, keyId, OutcomeLabel(status));
+            ProxyTracing.EndAttempt(span, feature, OutcomeLabel(status));
             Log.Retrying(_logger, provider.Name, keyId, status, feature.Attempt);
             if (status >= 500 || status == 408)
             {
@@ -153,7 +157,9 @@ internal sealed partial class UpstreamForwardingMiddleware
                 lease?.Fail();
                 provider.Breaker.Failure();
             }
-            _metrics.UpstreamAttempt(provider.Name, keyId, error.Error == ForwarderError.RequestTimedOut ? "timeout" : aborted ? "client_aborted" : "connect_error");
+            var errorOutcome = error.Error == ForwarderError.RequestTimedOut ? "timeout" : aborted ? "client_aborted" : "connect_error";
+            _metrics.UpstreamAttempt(provider.Name, keyId, errorOutcome);
+            ProxyTracing.EndAttempt(span, feature, errorOutcome);
             if (!aborted && feature.RetryAllowed && !context.Response.HasStarted)
             {
                 Log.RetryingAfterError(_logger, provider.Name, error.Error.ToString(), feature.Attempt);
@@ -164,6 +170,7 @@ internal sealed partial class UpstreamForwardingMiddleware
         }
 
         _metrics.UpstreamAttempt(provider.Name, keyId, OutcomeLabel(feature.UpstreamStatus));
+        ProxyTracing.EndAttempt(span, feature, OutcomeLabel(feature.UpstreamStatus));
         return AttemptOutcome.Done;
     }
 
