@@ -150,6 +150,14 @@ internal sealed class SseEventStream : Stream
         while (i < _end)
         {
             var span = _buffer.AsSpan(0, _end);
+            // Jump to the next line break (vectorized) instead of walking every byte.
+            var next = span[i..].IndexOfAny((byte)'\n', (byte)'\r');
+            if (next < 0)
+            {
+                i = _end;
+                break;
+            }
+            i += next;
             var b = span[i];
             var boundaryEnd = -1;
             if (b == (byte)'\n' && i + 1 < _end && span[i + 1] == (byte)'\n')
@@ -180,7 +188,7 @@ internal sealed class SseEventStream : Stream
                 i = _ready;
                 continue;
             }
-            _sawDone |= EndsWithDone(boundaryEnd) || IsErrorEvent(_ready, boundaryEnd);
+            _sawDone |= EndsWithDone(boundaryEnd) || _lastEventWasError;
             Observe(_ready, boundaryEnd);
             _ready = boundaryEnd;
             i = boundaryEnd;
@@ -192,13 +200,11 @@ internal sealed class SseEventStream : Stream
     /// <summary>Reads usage from the event and tells whether it is the usage chunk the proxy asked for on the client's behalf.</summary>
     private bool ShouldDrop(int start, int end)
     {
-        if (_feature is null)
-        {
-            return false;
-        }
         var evt = _buffer.AsSpan(start, end - start);
         var data = DataOf(evt);
-        if (data.IsEmpty || data[0] != (byte)'{' || !TokenUsage.TryRead(data, out var usage))
+        // An upstream that reports its own failure in-band (OpenRouter does) has ended the stream properly.
+        _lastEventWasError = data.StartsWith("{\"error\""u8);
+        if (_feature is null || data.IsEmpty || data[0] != (byte)'{' || !TokenUsage.TryRead(data, out var usage))
         {
             return false;
         }
@@ -220,6 +226,7 @@ internal sealed class SseEventStream : Stream
     }
 
     private bool _completed;
+    private bool _lastEventWasError;
 
     private void Complete()
     {
@@ -254,9 +261,6 @@ internal sealed class SseEventStream : Stream
         var eol = data.IndexOfAny((byte)'\r', (byte)'\n');
         return eol < 0 ? data : data[..eol];
     }
-
-    /// <summary>An upstream that reports its own failure in-band (OpenRouter does) has ended the stream properly.</summary>
-    private bool IsErrorEvent(int start, int end) => DataOf(_buffer.AsSpan(start, end - start)).StartsWith("{\"error\""u8);
 
     private bool EndsWithDone(int end)
     {

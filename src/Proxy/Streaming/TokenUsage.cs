@@ -9,10 +9,23 @@ internal readonly record struct TokenUsage(long Prompt, long Completion, long Ca
     public static bool TryRead(ReadOnlySpan<byte> json, out TokenUsage usage)
     {
         usage = default;
-        if (json.IndexOf("\"usage\""u8) < 0)
+        var at = json.IndexOf("\"usage\""u8);
+        if (at < 0)
         {
             return false;
         }
+        // Streams with include_usage carry "usage":null on every chunk: skip those without parsing.
+        var after = json[(at + 7)..].TrimStart(" \t\r\n:"u8);
+        if (after.IsEmpty || after[0] != (byte)'{')
+        {
+            return json[(at + 7)..].IndexOf("\"usage\""u8) >= 0 && TryReadSlow(json, out usage);
+        }
+        return TryReadSlow(json, out usage);
+    }
+
+    private static bool TryReadSlow(ReadOnlySpan<byte> json, out TokenUsage usage)
+    {
+        usage = default;
         try
         {
             var reader = new Utf8JsonReader(json);
