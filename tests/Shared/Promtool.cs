@@ -7,9 +7,8 @@ public static class Promtool
 {
     public static (int ExitCode, string Output) Run(string? stdin, params string[] args)
     {
-        var exe = File.Exists("/usr/bin/promtool") ? "/usr/bin/promtool" : FindOnPath("promtool");
-        Assert.True(exe is not null, "promtool is not on PATH: install it with `apt-get install -y prometheus` (CI installs it).");
-        var psi = new ProcessStartInfo(exe!)
+        var exe = TestTools.Require("promtool", "prometheus");
+        var psi = new ProcessStartInfo(exe)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -24,15 +23,5 @@ public static class Promtool
         process.StandardInput.Close();
         Assert.True(process.WaitForExit(60_000), "promtool did not finish within 60 s");
         return (process.ExitCode, stdout.Result + stderr.Result);
-    }
-
-    private static string? FindOnPath(string name)
-    {
-        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
-        {
-            var candidate = Path.Combine(dir, name);
-            if (File.Exists(candidate)) return candidate;
-        }
-        return null;
     }
 }

@@ -23,7 +23,7 @@ public sealed class RedisServer : IAsyncDisposable
 
     public async Task StartAsync()
     {
-        var exe = File.Exists("/usr/bin/redis-server") ? "/usr/bin/redis-server" : "redis-server";
+        var exe = TestTools.Require("redis-server", "redis-server");
         var psi = new ProcessStartInfo(exe)
         {
             RedirectStandardOutput = true,
