@@ -4,7 +4,8 @@
 #   -d, --duration 10s     wrk duration per measurement       -c, --connections 32   wrk connections
 #   -t, --threads 2        wrk threads                         -r, --rounds 3         alternating rounds
 #   --warmup 5s            wrk warm-up per target              --stream               SSE variant (stream: true)
-#   --targets LIST         comma list of bare,proxy,mock (default: all three)
+#   --targets LIST         comma list of bare,proxy,mock,nometrics (default: bare,proxy,mock;
+#                          nometrics = AiProxy with AiProxy:Metrics:Enabled=false, for the metrics-cost ratio)
 #   --check                exit 1 when median(aiproxy/bare) < --min-ratio (default 0.85)
 #   --chunks N / --chunk-delay-ms N   mock stream shape (default 5 / 0)
 #   --no-build             reuse the last Release build
@@ -17,7 +18,7 @@ cd "$ROOT"
 
 DURATION=10s CONNECTIONS=32 THREADS=2 ROUNDS=3 WARMUP=5s STREAM=0 CHECK=0 MIN_RATIO=0.85
 TARGETS="bare,proxy,mock" BUILD=1 CHUNKS=5 CHUNK_DELAY_MS=0
-MOCK_PORT=9000 BARE_PORT=8081 PROXY_PORT=8082
+MOCK_PORT=9000 BARE_PORT=8081 PROXY_PORT=8082 NOMETRICS_PORT=8083
 CONFIG="loadtests/bench/aiproxy.bench.json"
 PROXY_ROOT=""
 
@@ -78,7 +79,7 @@ if [[ $BUILD == 1 ]]; then
   if has_target bare; then
     dotnet build -c Release -nologo -v q loadtests/BareYarp >"$LOGDIR/build-bare.log" 2>&1 || { cat "$LOGDIR/build-bare.log"; exit 2; }
   fi
-  if has_target proxy; then
+  if has_target proxy || has_target nometrics; then
     if ! dotnet build -c Release -nologo -v q "$PROXY_SRC" >"$LOGDIR/build-proxy.log" 2>&1; then
       grep -E "error" "$LOGDIR/build-proxy.log" | sort -u | head -20 >&2 || true
       log "$PROXY_SRC does not build"
@@ -122,9 +123,16 @@ if has_target proxy; then
   PIDS+=($!); wait_ready proxy "http://127.0.0.1:$PROXY_PORT/healthz" "${PIDS[-1]}"
   URL[proxy]="http://127.0.0.1:$PROXY_PORT"
 fi
+if has_target nometrics; then
+  port_free "$NOMETRICS_PORT" nometrics
+  AiProxy__Providers__mock__BaseUrl="http://127.0.0.1:$MOCK_PORT/v1" AiProxy__Metrics__Enabled=false \
+    dotnet "$PROXY_DLL" --config "$CONFIG" --urls "http://127.0.0.1:$NOMETRICS_PORT" >"$LOGDIR/nometrics.log" 2>&1 &
+  PIDS+=($!); wait_ready nometrics "http://127.0.0.1:$NOMETRICS_PORT/healthz" "${PIDS[-1]}"
+  URL[nometrics]="http://127.0.0.1:$NOMETRICS_PORT"
+fi
 
 ORDER=()
-for t in bare proxy mock; do has_target "$t" && ORDER+=("$t"); done
+for t in bare proxy nometrics mock; do has_target "$t" && ORDER+=("$t"); done
 
 # One functional request per target first: a benchmark of 4xx answers would be meaningless.
 for t in "${ORDER[@]}"; do
@@ -155,7 +163,7 @@ done
 
 # ---- summary ----
 MODE=$([[ $STREAM == 1 ]] && echo stream || echo json)
-printf '\n%-8s %12s %12s %10s %10s %10s %8s\n' target "median rps" "min..max" "p50 ms" "p99 ms" "non2xx" "errors"
+printf '\n%-9s %12s %12s %10s %10s %10s %8s\n' target "median rps" "min..max" "p50 ms" "p99 ms" "non2xx" "errors"
 declare -A MED
 for t in "${ORDER[@]}"; do
   rps=(); p50=(); p99=(); bad=0; errs=0
@@ -166,7 +174,7 @@ for t in "${ORDER[@]}"; do
   done
   MED[$t]=$(printf '%s\n' "${rps[@]}" | median)
   range="$(printf '%s\n' "${rps[@]}" | sort -g | head -1 | cut -d. -f1)..$(printf '%s\n' "${rps[@]}" | sort -g | tail -1 | cut -d. -f1)"
-  printf '%-8s %12s %12s %10s %10s %10s %8s\n' "$t" "${MED[$t]}" "$range" \
+  printf '%-9s %12s %12s %10s %10s %10s %8s\n' "$t" "${MED[$t]}" "$range" \
     "$(printf '%s\n' "${p50[@]}" | median)" "$(printf '%s\n' "${p99[@]}" | median)" "$bad" "$errs"
 done
 
@@ -183,7 +191,8 @@ if has_target proxy && has_target bare; then
   RATIO=$(printf '%.2f' "$(ratio_of proxy bare)")
   echo "ratio aiproxy/bare = $RATIO"
 fi
-if has_target bare; then echo "ratio bare/mock    = $(printf '%.2f' "$(ratio_of bare mock)")"; fi
+if has_target bare && has_target mock; then echo "ratio bare/mock    = $(printf '%.2f' "$(ratio_of bare mock)")"; fi
+if has_target proxy && has_target nometrics; then echo "ratio metrics-on/off = $(printf '%.2f' "$(ratio_of proxy nometrics)")"; fi
 
 # ---- machine-readable result ----
 mkdir -p loadtests/results

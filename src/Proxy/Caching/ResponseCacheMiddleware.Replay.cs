@@ -11,6 +11,7 @@ internal sealed partial class ResponseCacheMiddleware
     /// <summary>Writes a cached answer in the shape the request asked for; false (nothing written) when it cannot be converted.</summary>
     private async Task<bool> TryServeAsync(HttpContext context, AiRequestFeature feature, CachedResponse entry, CacheRequestFacts facts)
     {
+        feature.CachedUsage = entry.Usage;
         var operation = feature.Operation;
         var wantsStream = feature.Stream && operation != AiOperation.Embeddings;
         if (entry.IsEventStream && wantsStream)

@@ -28,6 +28,9 @@ public sealed class AiProxyOptions
     /// <value>Defaults to 10 MiB.</value>
     public long? MaxRequestBodyBytes { get; set; }
 
+    /// <summary>Gets or sets the metrics settings (read at start-up).</summary>
+    public MetricsOptions? Metrics { get; set; }
+
     /// <summary>Gets or sets how failed upstream attempts are retried on other keys and providers.</summary>
     public RetryOptions? Retry { get; set; }
 
@@ -49,4 +52,12 @@ public sealed class RetryOptions
     /// <summary>Gets or sets the first backoff before retrying a provider that failed (jittered, doubling).</summary>
     /// <value>Defaults to 100 ms. Switching to another key after a 429 does not wait.</value>
     public string? BaseDelay { get; set; }
+}
+
+/// <summary>Metrics settings.</summary>
+public sealed class MetricsOptions
+{
+    /// <summary>Gets or sets a value indicating whether <c>/metrics</c> is served and instruments record (read at start-up).</summary>
+    /// <value>Defaults to true.</value>
+    public bool? Enabled { get; set; }
 }

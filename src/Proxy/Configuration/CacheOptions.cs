@@ -17,6 +17,10 @@ public sealed class CacheOptions
     /// <summary>Gets or sets the largest response stored, in bytes.</summary>
     public long? MaxEntryBytes { get; set; }
 
+    /// <summary>Gets or sets a value indicating whether answers served from the cache count against the client's token limit.</summary>
+    /// <value>Defaults to false: a cached answer costs no upstream tokens, so it costs the client none either.</value>
+    public bool? CountHitTokens { get; set; }
+
     /// <summary>Gets or sets the semantic cache settings.</summary>
     public SemanticCacheOptions? Semantic { get; set; }
 }

@@ -33,7 +33,11 @@ public static class AiProxyEndpointExtensions
         app.MapGet("/healthz", static context => WriteJson(context, StatusCodes.Status200OK,
             new HealthReport { Status = "ok", ConfigVersion = context.RequestServices.GetRequiredService<AiProxyConfigStore>().Current.Version }));
         app.MapGet("/readyz", ReadyAsync);
-        app.MapAiProxyMetrics();
+        if (store.Current.Options.Metrics?.Enabled != false)
+        {
+            // Without the exporter no listener enables the instruments, so recording is close to free (see the bench's metrics-off target).
+            app.MapAiProxyMetrics();
+        }
         app.MapGet("/v1/models", ListModelsAsync);
         app.MapGet("/v1/models/{**model}", GetModelAsync);
         app.MapAiProxyCachePurge();

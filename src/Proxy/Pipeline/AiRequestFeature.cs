@@ -111,6 +111,9 @@ internal sealed class AiRequestFeature : IUpstreamRequestFeature
     /// <summary>Gets or sets the usage the upstream reported (null until seen).</summary>
     public TokenUsage? Usage { get; set; }
 
+    /// <summary>Gets or sets the original usage of an answer served from the cache.</summary>
+    public TokenUsage? CachedUsage { get; set; }
+
     /// <summary>Gets or sets a value indicating whether the proxy added <c>stream_options.include_usage</c> and must drop the usage chunk.</summary>
     public bool StripUsageChunk { get; set; }
 

@@ -60,7 +60,8 @@ internal sealed class ClientPolicyMiddleware
             await _next(context);
             if (feature.CacheStatus is "hit" or "semantic-hit")
             {
-                await lease.SettleAsync(0);
+                var charge = feature.Snapshot.Options.Cache?.CountHitTokens == true ? feature.CachedUsage?.Total ?? 0 : 0;
+                await lease.SettleAsync(charge);
             }
             else if (feature.Usage is { } usage)
             {
