@@ -24,7 +24,7 @@ internal static class CacheKeyBuilder
     };
 
     [ThreadStatic]
-    private static CanonicalJsonBuffer? t_buffer;
+    private static PooledBufferWriter? t_buffer;
 
     [ThreadStatic]
     private static Utf8JsonWriter? t_writer;
@@ -32,7 +32,7 @@ internal static class CacheKeyBuilder
     /// <summary>Builds the key; false when the body is not a JSON object (such a request is not cached).</summary>
     public static bool TryBuild(ReadOnlySpan<byte> body, AiOperation operation, string route, string upstreamModel, string? scope, out string key, out CacheRequestFacts facts)
     {
-        var buffer = t_buffer ??= new CanonicalJsonBuffer();
+        var buffer = t_buffer ??= new PooledBufferWriter(4096);
         buffer.Clear();
         var writer = t_writer;
         if (writer is null)
@@ -74,7 +74,7 @@ internal static class CacheKeyBuilder
     /// <summary>Returns the canonical JSON the key hashes (for tests and diagnostics).</summary>
     internal static string? Canonicalize(ReadOnlySpan<byte> body, AiOperation operation, string route, string upstreamModel, string? scope, out CacheRequestFacts facts)
     {
-        using var buffer = new CanonicalJsonBuffer();
+        using var buffer = new PooledBufferWriter(4096);
         using var writer = new Utf8JsonWriter(buffer, WriterOptions);
         return TryWrite(body, operation, route, upstreamModel, scope, writer, buffer, out facts)
             ? System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan)
@@ -82,7 +82,7 @@ internal static class CacheKeyBuilder
     }
 
     private static bool TryWrite(ReadOnlySpan<byte> body, AiOperation operation, string route, string upstreamModel, string? scope,
-        Utf8JsonWriter writer, CanonicalJsonBuffer buffer, out CacheRequestFacts facts)
+        Utf8JsonWriter writer, PooledBufferWriter buffer, out CacheRequestFacts facts)
     {
         facts = new CacheRequestFacts { N = 1 };
         var reader = new Utf8JsonReader(body);
@@ -144,7 +144,7 @@ internal static class CacheKeyBuilder
         || name.SequenceEqual("safety_identifier"u8)
         || name.SequenceEqual("prompt_cache_key"u8);
 
-    private static void WriteObject(ref Utf8JsonReader reader, Utf8JsonWriter writer, CanonicalJsonBuffer buffer, ref byte[]? scratch, bool topLevel, ref CacheRequestFacts facts)
+    private static void WriteObject(ref Utf8JsonReader reader, Utf8JsonWriter writer, PooledBufferWriter buffer, ref byte[]? scratch, bool topLevel, ref CacheRequestFacts facts)
     {
         writer.WriteStartObject();
         writer.Flush();
@@ -257,7 +257,7 @@ internal static class CacheKeyBuilder
         }
     }
 
-    private static void WriteValue(ref Utf8JsonReader reader, Utf8JsonWriter writer, CanonicalJsonBuffer buffer, ref byte[]? scratch, ref CacheRequestFacts facts)
+    private static void WriteValue(ref Utf8JsonReader reader, Utf8JsonWriter writer, PooledBufferWriter buffer, ref byte[]? scratch, ref CacheRequestFacts facts)
     {
         switch (reader.TokenType)
         {
@@ -335,7 +335,7 @@ internal static class CacheKeyBuilder
     }
 
     /// <summary>Rewrites the members of an object (all in <paramref name="buffer"/> from <paramref name="membersStart"/>) in ordinal order.</summary>
-    private static void SortMembers(CanonicalJsonBuffer buffer, int membersStart, int[] segments, int count)
+    private static void SortMembers(PooledBufferWriter buffer, int membersStart, int[] segments, int count)
     {
         var all = buffer.WrittenSpan;
         var order = count <= 128 ? stackalloc int[count] : new int[count];

@@ -1,3 +1,4 @@
+using AiProxy.Streaming;
 using System.Text.Json;
 
 namespace AiProxy.Caching;

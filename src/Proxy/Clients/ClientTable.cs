@@ -3,6 +3,7 @@ using System.Text;
 using AiProxy.Configuration;
 using AiProxy.RateLimiting;
 using AiProxy.Routing;
+using AiProxy.Transforms.Keys;
 
 namespace AiProxy.Clients;
 
@@ -75,10 +76,16 @@ internal sealed class ClientTable
                 }
             }
             var identity = new ClientIdentity(id, ToLimit(client.RateLimit), allowed);
-            var keys = SecretSpec.ResolveAll(client.Keys, out var problem);
-            if (problem is not null)
+            // The same resolution as upstream keys (literal, env:NAME, file:PATH or a Secret directory).
+            var keys = new List<string>();
+            var remedies = new List<string>();
+            foreach (var spec in client.Keys ?? [])
             {
-                problems.Add($"client '{id}' has no usable key: {problem} (AiProxy:Clients:{id}:Keys)");
+                KeySourceResolver.Resolve(KeySpec.Parse(spec), keys, remedies);
+            }
+            if (keys.Count == 0)
+            {
+                problems.Add($"client '{id}' has no usable key: {string.Join("; or ", remedies)} (AiProxy:Clients:{id}:Keys)");
             }
             foreach (var key in keys)
             {

@@ -201,7 +201,7 @@ internal sealed class SseEventStream : Stream
     private bool ShouldDrop(int start, int end)
     {
         var evt = _buffer.AsSpan(start, end - start);
-        var data = DataOf(evt);
+        var data = SseEvents.DataOf(evt);
         // An upstream that reports its own failure in-band (OpenRouter does) has ended the stream properly.
         _lastEventWasError = data.StartsWith("{\"error\""u8);
         if (_feature is null || data.IsEmpty || data[0] != (byte)'{' || !TokenUsage.TryRead(data, out var usage))
@@ -245,22 +245,6 @@ internal sealed class SseEventStream : Stream
         }
     }
 
-    /// <summary>The payload of an event's <c>data:</c> line (single-line data, as OpenAI-style servers send).</summary>
-    private static ReadOnlySpan<byte> DataOf(ReadOnlySpan<byte> evt)
-    {
-        var at = evt.IndexOf("data:"u8);
-        if (at < 0)
-        {
-            return default;
-        }
-        var data = evt[(at + 5)..];
-        if (!data.IsEmpty && data[0] == (byte)' ')
-        {
-            data = data[1..];
-        }
-        var eol = data.IndexOfAny((byte)'\r', (byte)'\n');
-        return eol < 0 ? data : data[..eol];
-    }
 
     private bool EndsWithDone(int end)
     {

@@ -21,20 +21,6 @@ public sealed class HotReloadTests : IAsyncLifetime
     private string ConfigWith(string extraRoute) => ProxyTestEnvironment.DefaultConfig(_env.Upstream.V1)
         .Replace("\"Routes\":[", "\"Routes\":[" + extraRoute + ",", StringComparison.Ordinal);
 
-    private static async Task Eventually(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await condition())
-            {
-                return;
-            }
-            await Task.Delay(100);
-        }
-        Assert.Fail("timed out waiting for: " + what);
-    }
-
     [Fact]
     public async Task ValidEdit_AppliesWithoutRestart()
     {
@@ -43,7 +29,7 @@ public sealed class HotReloadTests : IAsyncLifetime
 
         await _env.Proxy.WriteConfigAsync(ConfigWith("""{"Models":["brand-*"],"Providers":["mock"],"RewriteModel":"gpt-4o"}"""));
 
-        await Eventually(async () =>
+        await Wait.Until(async () =>
         {
             try
             {
@@ -62,10 +48,10 @@ public sealed class HotReloadTests : IAsyncLifetime
     public async Task InvalidEdit_IsRejectedAndLastGoodConfigStays()
     {
         await _env.Proxy.WriteConfigAsync(ConfigWith("""{"Models":["x-*"],"Providers":["no-such-provider"]}"""));
-        await Eventually(() => Task.FromResult(_env.Proxy.Logs.Lines.Any(l => l.Contains("[101]", StringComparison.Ordinal))), "the rejection to be logged");
+        await Wait.Until(() => Task.FromResult(_env.Proxy.Logs.Lines.Any(l => l.Contains("[101]", StringComparison.Ordinal))), "the rejection to be logged");
 
         await _env.Proxy.WriteConfigAsync("{ this is not json");
-        await Eventually(() => Task.FromResult(_env.Proxy.Logs.Lines.Count(l => l.Contains("[101]", StringComparison.Ordinal)) >= 2), "the second rejection");
+        await Wait.Until(() => Task.FromResult(_env.Proxy.Logs.Lines.Count(l => l.Contains("[101]", StringComparison.Ordinal)) >= 2), "the second rejection");
 
         ChatCompletion completion = await Chat("gpt-4o").CompleteChatAsync([new UserChatMessage("still works")]);
         Assert.NotNull(completion);
@@ -91,7 +77,7 @@ public sealed class HotReloadTests : IAsyncLifetime
 
         // Replace the routes entirely: the in-flight stream keeps the snapshot it started with.
         await _env.Proxy.WriteConfigAsync(ProxyTestEnvironment.DefaultConfig(_env.Upstream.V1).Replace("gpt-*", "other-*", StringComparison.Ordinal));
-        await Eventually(async () => (await _env.Proxy.Client.GetStringAsync("healthz")).Contains("\"configVersion\":2", StringComparison.Ordinal), "the reload");
+        await Wait.Until(async () => (await _env.Proxy.Client.GetStringAsync("healthz")).Contains("\"configVersion\":2", StringComparison.Ordinal), "the reload");
 
         var rest = await new StreamReader(body).ReadToEndAsync();
         Assert.EndsWith("data: [DONE]\n\n", rest, StringComparison.Ordinal);

@@ -27,20 +27,6 @@ public sealed class KeyRotationTests
         "{\"AiProxy\":{\"Providers\":{" + providers + "},\"Routes\":[{\"Models\":[\"*\"],\"Providers\":[" + routeProviders
         + "],\"Balance\":\"" + balance + "\"}],\"Retry\":{\"BaseDelay\":\"10ms\"}}}";
 
-    private static async Task Eventually(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await condition())
-            {
-                return;
-            }
-            await Task.Delay(100);
-        }
-        Assert.Fail("timed out waiting for: " + what);
-    }
-
     [Fact]
     public async Task ThreeKeys_OneAlways429_NoClientErrorAndBadKeySkippedDuringCooldown()
     {
@@ -180,7 +166,7 @@ public sealed class KeyRotationTests
         Assert.Equal(1, env.Upstream.Requests.Count(r => r.Authorization == "Bearer sk-mock-status-401"));
 
         await File.WriteAllTextAsync(badFile, "sk-rotated\n");
-        await Eventually(async () =>
+        await Wait.Until(async () =>
         {
             using var request = Chat();
             using var response = await env.Proxy.Client.SendAsync(request);
@@ -233,5 +219,29 @@ public sealed class KeyRotationTests
 
         var heavy = env.Upstream.Requests.Count(r => r.Authorization == "Bearer sk-heavy") / 1000.0;
         Assert.InRange(heavy, 0.75 * 0.9, 0.75 * 1.1);
+    }
+
+    [Fact]
+    public async Task LeastLatency_PrefersTheProviderWithTheFasterFirstByte()
+    {
+        var options = new MockUpstreamOptions
+        {
+            Behavior = r => r.Authorization == "Bearer sk-slow" ? new MockBehavior { Delay = TimeSpan.FromMilliseconds(150) } : null,
+        };
+        await using var env = await ProxyTestEnvironment.StartAsync(v1 => Config(
+            $$"""
+            "slow":{"Type":"openai-compatible","BaseUrl":"{{v1}}","Keys":["sk-slow"]},
+            "fast":{"Type":"openai-compatible","BaseUrl":"{{v1}}","Keys":["sk-fast"]}
+            """, "\"slow\",\"fast\"", balance: "least-latency"), options);
+
+        for (var i = 0; i < 20; i++)
+        {
+            using var request = Chat();
+            using var response = await env.Proxy.Client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        // Unmeasured providers are tried first; once both have a latency estimate, the fast one takes the traffic.
+        Assert.InRange(env.Upstream.Requests.Count(r => r.Authorization == "Bearer sk-slow"), 1, 2);
     }
 }

@@ -1,3 +1,4 @@
+using AiProxy.Transforms.Keys;
 using AiProxy.Transforms.Upstream;
 
 namespace AiProxy.Configuration.Validation;
@@ -114,11 +115,11 @@ internal static class ProviderValidator
             {
                 errors.Add(new(p, "key is empty"));
             }
-            else if (SecretSpec.IsEnv(spec, out var env) && string.IsNullOrWhiteSpace(env))
+            else if (KeySpec.Parse(spec) is { Kind: KeySpecKind.Environment, Value.Length: 0 })
             {
                 errors.Add(new(p, "env: needs a variable name (env:NAME)"));
             }
-            else if (SecretSpec.IsFile(spec, out var file) && string.IsNullOrWhiteSpace(file))
+            else if (KeySpec.Parse(spec) is { Kind: KeySpecKind.File, Value.Length: 0 })
             {
                 errors.Add(new(p, "file: needs a path (file:/path/to/key)"));
             }

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 
-namespace AiProxy.Caching;
+namespace AiProxy.Streaming;
 
 /// <summary>Small helpers over whole SSE events as OpenAI-style servers send them (one <c>data:</c> line per event).</summary>
 internal static class SseEvents

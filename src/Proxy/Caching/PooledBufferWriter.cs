@@ -3,15 +3,15 @@ using System.Buffers;
 namespace AiProxy.Caching;
 
 /// <summary>
-/// A growable pooled <see cref="IBufferWriter{T}"/> whose written bytes stay writable, so the canonicalizer can reorder an
-/// object's members in place once they are all written.
+/// A growable <see cref="IBufferWriter{T}"/> over <see cref="ArrayPool{T}"/> buffers, for serializers whose output size is
+/// unknown up front. Written bytes stay writable, so the cache-key canonicalizer can reorder an object's members in place.
 /// </summary>
-internal sealed class CanonicalJsonBuffer : IBufferWriter<byte>, IDisposable
+internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
 {
     private byte[] _buffer;
     private int _written;
 
-    public CanonicalJsonBuffer(int initialCapacity = 4096) => _buffer = ArrayPool<byte>.Shared.Rent(initialCapacity);
+    public PooledBufferWriter(int initialCapacity = 1024) => _buffer = ArrayPool<byte>.Shared.Rent(initialCapacity);
 
     public int WrittenCount => _written;
 
