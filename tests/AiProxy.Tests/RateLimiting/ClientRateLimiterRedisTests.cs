@@ -154,7 +154,8 @@ public sealed class ClientRateLimiterRedisTests(ITestOutputHelper output) : IAsy
         Assert.Equal(8, engine.Measurement("aiproxy.ratelimit.fallbacks"));
 
         await _server.StartAsync();
-        await WaitUntilAsync(() => _connections[0].IsConnected);
+        // IsConnected can turn true a moment before commands go through again after a restart.
+        await AiProxy.Tests.Caching.Hybrid.TestCache.WaitUntilServingAsync(_connections[0]);
         _time.Advance(TimeSpan.FromSeconds(5));
         var after = await engine.Limiter.AcquireAsync("team-a", limits, 0);
 
