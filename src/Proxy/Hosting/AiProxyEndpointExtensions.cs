@@ -7,6 +7,7 @@ using AiProxy.Metrics;
 using AiProxy.Metrics.Prometheus;
 using AiProxy.Pipeline;
 using AiProxy.Redis;
+using AiProxy.Routing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -72,16 +73,16 @@ public static class AiProxyEndpointExtensions
             new HealthReport { Status = ready ? "ready" : "not-ready", ConfigVersion = store.Current.Version, Redis = redisState });
     }
 
-    private static Task ListModelsAsync(HttpContext context)
+    private static async Task ListModelsAsync(HttpContext context)
     {
         var snapshot = context.RequestServices.GetRequiredService<AiProxyConfigStore>().Current;
-        var listed = snapshot.Routes.ListedModels();
+        var listed = await context.RequestServices.GetRequiredService<ModelCatalog>().ListAsync(snapshot);
         var data = new List<ModelInfo>(listed.Count);
         foreach (var (model, owner) in listed)
         {
             data.Add(new ModelInfo { Id = model, OwnedBy = owner });
         }
-        return WriteJson(context, StatusCodes.Status200OK, new ModelList { Data = data });
+        await WriteJson(context, StatusCodes.Status200OK, new ModelList { Data = data });
     }
 
     private static Task GetModelAsync(HttpContext context)

@@ -37,6 +37,7 @@ public static class AiProxyServiceCollectionExtensions
 
         services.TryAddSingleton<ModelLabels>();
         services.TryAddSingleton<ProviderMetrics>();
+        services.TryAddSingleton<ModelCatalog>();
         services.AddAiProxyRateLimiting(o => o.ExpectedReplicas = initial.Options.Redis?.ExpectedReplicas ?? 1);
 
         var rawSection = new ReverseProxySectionSource();

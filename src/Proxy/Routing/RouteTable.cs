@@ -26,7 +26,7 @@ internal sealed class RouteTable
         return null;
     }
 
-    /// <summary>The model ids listed by <c>/v1/models</c>: every literal pattern and every rewrite target, in route order.</summary>
+    /// <summary>The literal model names of the routes, in route order (glob routes are filled in by <see cref="ModelCatalog"/>).</summary>
     public IReadOnlyList<(string Model, string OwnedBy)> ListedModels()
     {
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);

@@ -94,4 +94,20 @@ public sealed class ProviderMappingTests
         Assert.Equal(502, ex.Status);
         Assert.Contains("upstream_error", ex.GetRawResponse()!.Content.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ModelList_UpstreamDown_StillAnswersWithConfiguredNames()
+    {
+        await using var env = await ProxyTestEnvironment.StartAsync(_ => """
+            {"AiProxy":{"Providers":{"dead":{"Type":"openai-compatible","BaseUrl":"http://127.0.0.1:1/v1","Keys":["k"]}},
+             "Routes":[{"Models":["fixed-name"],"Providers":["dead"]},{"Models":["*"],"Providers":["dead"]}]}}
+            """);
+
+        var response = await env.Proxy.Client.GetAsync("v1/models");
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Contains("\"fixed-name\"", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("sk-", body, StringComparison.Ordinal);
+    }
 }

@@ -103,18 +103,30 @@ public sealed class ProxyCoreTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Models_ListsLiteralRouteModels_AndRetrievesRoutableOnes()
+    public async Task Models_ListsLiteralNamesAndTheUpstreamModelsGlobRoutesServe()
     {
         var models = Sdk().GetOpenAIModelClient();
 
         OpenAIModelCollection list = await models.GetModelsAsync();
+        OpenAIModelCollection again = await models.GetModelsAsync();
         OpenAIModel gpt = await models.GetModelAsync("gpt-4o");
         var missing = await Assert.ThrowsAsync<ClientResultException>(() => models.GetModelAsync("claude-3"));
 
-        Assert.Contains(list, m => m.Id == "cheap");
+        var ids = list.Select(m => m.Id).ToList();
+        Assert.Contains("cheap", ids);
+        // From the mock's own list, kept only where a route serves them ("gpt-*", "text-embedding-*", "mock-*").
+        Assert.Contains("gpt-4o", ids);
+        Assert.Contains("gpt-4o-mini", ids);
+        Assert.Contains("text-embedding-3-small", ids);
+        Assert.DoesNotContain("o3-mini", ids);
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        Assert.Equal(ids, again.Select(m => m.Id));
         Assert.Equal("gpt-4o", gpt.Id);
         Assert.Equal(404, missing.Status);
-        Assert.Equal(0, _env.Upstream.RequestCount);
+        // One upstream listing, cached for the second call; retrieving a single model is answered locally.
+        var upstream = Assert.Single(_env.Upstream.Requests);
+        Assert.Equal("/v1/models", upstream.Path);
+        Assert.Equal("Bearer " + ProxyTestEnvironment.UpstreamKey, upstream.Authorization);
     }
 
     [Fact]
