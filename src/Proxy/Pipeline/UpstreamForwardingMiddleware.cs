@@ -129,6 +129,13 @@ internal sealed partial class UpstreamForwardingMiddleware
                 lease?.ReportUsage(usage.Total);
                 provider.Tokens.Add(usage.Total);
             }
+            // No answer at all (connect error, timeout) feeds the key's breaker; it must be reported before the
+            // lease is released, or a half-open probe would be freed as if it had no outcome.
+            if (lease is not null && feature.UpstreamStatus == 0 && !context.RequestAborted.IsCancellationRequested
+                && context.Features.Get<IForwarderErrorFeature>() is { Error: not ForwarderError.None })
+            {
+                lease.Fail();
+            }
             lease?.Dispose();
             feature.Lease = null;
         }
@@ -154,7 +161,6 @@ internal sealed partial class UpstreamForwardingMiddleware
             var aborted = context.RequestAborted.IsCancellationRequested;
             if (!aborted)
             {
-                lease?.Fail();
                 provider.Breaker.Failure();
             }
             var errorOutcome = error.Error == ForwarderError.RequestTimedOut ? "timeout" : aborted ? "client_aborted" : "connect_error";
