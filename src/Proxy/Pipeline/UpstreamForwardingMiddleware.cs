@@ -118,6 +118,7 @@ internal sealed partial class UpstreamForwardingMiddleware
         catch
         {
             lease?.Fail();
+            provider.Breaker.Abandon();
             ProxyTracing.EndAttempt(span, feature, "exception");
             throw;
         }
@@ -159,7 +160,11 @@ internal sealed partial class UpstreamForwardingMiddleware
         if (error is { Error: not ForwarderError.None } && feature.UpstreamStatus == 0)
         {
             var aborted = context.RequestAborted.IsCancellationRequested;
-            if (!aborted)
+            if (aborted)
+            {
+                provider.Breaker.Abandon();
+            }
+            else
             {
                 provider.Breaker.Failure();
             }

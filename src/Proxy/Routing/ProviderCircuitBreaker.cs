@@ -81,6 +81,19 @@ internal sealed class ProviderCircuitBreaker
         }
     }
 
+    /// <summary>Frees the probe slot when an attempt ended without an outcome (client gone), so the next request can probe.</summary>
+    public void Abandon()
+    {
+        if (!Volatile.Read(ref _probing))
+        {
+            return;
+        }
+        lock (_gate)
+        {
+            _probing = false;
+        }
+    }
+
     public void Failure()
     {
         lock (_gate)
