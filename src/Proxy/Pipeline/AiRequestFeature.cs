@@ -129,8 +129,6 @@ internal sealed class AiRequestFeature : IUpstreamRequestFeature
     /// <summary>Gets or sets the client's rate-limit decision (null when the client has no limits): the source of <c>x-ratelimit-*</c>.</summary>
     public RateLimiting.RateLimitDecision? RateLimit { get; set; }
 
-    /// <summary>Gets or sets a value indicating whether a provider was skipped because its breaker is open.</summary>
-    public bool BreakerOpen { get; set; }
 
     /// <inheritdoc />
     public UpstreamTarget? Target { get; set; }

@@ -215,7 +215,6 @@ internal sealed partial class UpstreamForwardingMiddleware
                         }
                         else
                         {
-                            feature.BreakerOpen = true;
                             feature.SoonestAvailable = Min(feature.SoonestAvailable, result.RetryAfter);
                         }
                         continue;
@@ -230,7 +229,6 @@ internal sealed partial class UpstreamForwardingMiddleware
                 if (!candidate.Breaker.TryEnter())
                 {
                     candidateLease?.Dispose();
-                    feature.BreakerOpen = true;
                     feature.SoonestAvailable = Min(feature.SoonestAvailable, candidate.Breaker.RetryAfter);
                     continue;
                 }
