@@ -188,6 +188,10 @@ internal sealed class SseEventStream : Stream
                 i = _ready;
                 continue;
             }
+            if (_feature is { StripUsageChunk: true })
+            {
+                boundaryEnd -= RemoveNullUsage(_ready, boundaryEnd);
+            }
             _sawDone |= EndsWithDone(boundaryEnd) || _lastEventWasError;
             Observe(_ready, boundaryEnd);
             _ready = boundaryEnd;
@@ -211,6 +215,25 @@ internal sealed class SseEventStream : Stream
         _feature.Usage = usage;
         // The injected include_usage chunk is the one with "choices": [] and a usage object.
         return _feature.StripUsageChunk && data.IndexOf("\"choices\":[]"u8) >= 0;
+    }
+
+    private static ReadOnlySpan<byte> NullUsage => ",\"usage\":null"u8;
+
+    /// <summary>
+    /// With include_usage asked for on the client's behalf, upstreams add <c>"usage":null</c> to every chunk; the client
+    /// did not ask for it, so it goes too. Returns how many bytes were removed from the event.
+    /// </summary>
+    private int RemoveNullUsage(int start, int end)
+    {
+        var at = _buffer.AsSpan(start, end - start).IndexOf(NullUsage);
+        if (at < 0)
+        {
+            return 0;
+        }
+        var from = start + at + NullUsage.Length;
+        Buffer.BlockCopy(_buffer, from, _buffer, start + at, _end - from);
+        _end -= NullUsage.Length;
+        return NullUsage.Length;
     }
 
     private void Observe(int start, int end)

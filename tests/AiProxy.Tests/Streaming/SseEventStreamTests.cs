@@ -115,6 +115,23 @@ public sealed class SseEventStreamTests
     }
 
     [Fact]
+    public async Task ReadAsync_InjectedUsage_DropsUsageChunkAndNullUsageFieldsButRecordsUsage()
+    {
+        var route = new AiProxy.Routing.CompiledRoute { Name = "r", Index = 0, Models = [], Providers = [] };
+        var feature = new AiProxy.Pipeline.AiRequestFeature(null!, AiProxy.Pipeline.AiOperation.ChatCompletions, route) { StripUsageChunk = true };
+        var source = new ScriptedStream([
+            "data: {\"id\":\"1\",\"choices\":[{\"delta\":{\"content\":\"a\"}}],\"usage\":null}\n\n",
+            "data: {\"id\":\"1\",\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":1,\"total_tokens\":4}}\n\n",
+            "data: [DONE]\n\n"]);
+        var stream = new SseEventStream(source, expectDone: true, CancellationToken.None, feature);
+
+        var text = await new StreamReader(stream).ReadToEndAsync();
+
+        Assert.Equal("data: {\"id\":\"1\",\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\ndata: [DONE]\n\n", text);
+        Assert.Equal(new TokenUsage(3, 1, 0, 4), feature.Usage);
+    }
+
+    [Fact]
     public async Task ReadAsync_ResponsesApiWithoutDone_IsComplete()
     {
         var (reads, stream) = await ReadAll(["event: response.completed\ndata: {}\n\n"], expectDone: false);
