@@ -21,6 +21,7 @@ internal sealed partial class AiProxyConfigStore : IDisposable
     private volatile AiProxySnapshot _current;
     private CancellationTokenSource _changeSource = new();
     private FileSystemWatcher? _watcher;
+    private List<FileSystemWatcher> _secretWatchers = [];
     private ITimer? _debounceTimer;
     private string? _lastFileStamp;
 
@@ -99,6 +100,9 @@ internal sealed partial class AiProxyConfigStore : IDisposable
         {
             Log.WatchFailed(_logger, directory, ex.Message);
         }
+        _lastFileStamp = FileStamp();
+        WatchClientKeyFiles(_current);
+        Changed += WatchClientKeyFiles;
     }
 
     private void OnFileEvent(object sender, FileSystemEventArgs e) => _debounceTimer?.Change(Debounce, Timeout.InfiniteTimeSpan);
@@ -123,16 +127,86 @@ internal sealed partial class AiProxyConfigStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// A hash over the config file and the client key files it references (a rotated client Secret must apply
+    /// without a config edit). Upstream key files are watched by their key pools instead.
+    /// </summary>
     private string? FileStamp()
     {
         try
         {
-            var bytes = File.ReadAllBytes(_loader.Path);
-            return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(bytes));
+            using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+            hash.AppendData(File.ReadAllBytes(_loader.Path));
+            foreach (var path in ClientKeyPaths(_current))
+            {
+                string[] files = Directory.Exists(path) ? Directory.GetFiles(path) : File.Exists(path) ? [path] : [];
+                Array.Sort(files, StringComparer.Ordinal);
+                foreach (var file in files)
+                {
+                    hash.AppendData(System.Text.Encoding.UTF8.GetBytes(file));
+                    hash.AppendData(File.ReadAllBytes(file));
+                }
+            }
+            return Convert.ToHexString(hash.GetHashAndReset());
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             return null;
+        }
+    }
+
+    private static IEnumerable<string> ClientKeyPaths(AiProxySnapshot snapshot)
+    {
+        if (snapshot.Options.Clients is not { } clients)
+        {
+            yield break;
+        }
+        foreach (var client in clients.Values)
+        {
+            foreach (var spec in client?.Keys ?? [])
+            {
+                if (Transforms.Keys.KeySpec.Parse(spec) is { Kind: Transforms.Keys.KeySpecKind.File, Value.Length: > 0 } file)
+                {
+                    yield return file.Value;
+                }
+            }
+        }
+    }
+
+    /// <summary>Watches the folders of client key files (Kubernetes swaps a Secret's files through a symlinked folder).</summary>
+    private void WatchClientKeyFiles(AiProxySnapshot snapshot)
+    {
+        var folders = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var path in ClientKeyPaths(snapshot))
+        {
+            var folder = Directory.Exists(path) ? path : Path.GetDirectoryName(Path.GetFullPath(path));
+            if (folder is not null && Directory.Exists(folder))
+            {
+                folders.Add(folder);
+            }
+        }
+        var watchers = new List<FileSystemWatcher>();
+        foreach (var folder in folders)
+        {
+            try
+            {
+                var watcher = new FileSystemWatcher(folder) { NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.Size | NotifyFilters.DirectoryName };
+                watcher.Changed += OnFileEvent;
+                watcher.Created += OnFileEvent;
+                watcher.Renamed += OnFileEvent;
+                watcher.Deleted += OnFileEvent;
+                watcher.EnableRaisingEvents = true;
+                watchers.Add(watcher);
+            }
+            catch (Exception ex) when (ex is IOException or ArgumentException or PlatformNotSupportedException)
+            {
+                Log.WatchFailed(_logger, folder, ex.Message);
+            }
+        }
+        var old = Interlocked.Exchange(ref _secretWatchers, watchers);
+        foreach (var watcher in old)
+        {
+            watcher.Dispose();
         }
     }
 
@@ -143,6 +217,10 @@ internal sealed partial class AiProxyConfigStore : IDisposable
             runtime.Dispose();
         }
         _watcher?.Dispose();
+        foreach (var watcher in _secretWatchers)
+        {
+            watcher.Dispose();
+        }
         _debounceTimer?.Dispose();
         _changeSource.Dispose();
     }

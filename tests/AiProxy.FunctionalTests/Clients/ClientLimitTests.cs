@@ -294,4 +294,26 @@ public sealed class ClientLimitTests
         }
         Assert.Fail("proxy did not become ready (Redis)");
     }
+
+    [Fact]
+    public async Task ClientKeyFile_Rotated_NewKeyWorksAndOldKeyIsRejected_WithoutAConfigEdit()
+    {
+        var dir = Directory.CreateTempSubdirectory("aiproxy-client-keys-").FullName;
+        var keyFile = Path.Combine(dir, "key");
+        await File.WriteAllTextAsync(keyFile, "sk-client-file-one\n");
+        await using var env = await ProxyTestEnvironment.StartAsync(v1 => $$$"""
+            {"AiProxy":{
+              "Providers":{"mock":{"Type":"openai-compatible","BaseUrl":"{{{v1}}}","Keys":["sk-upstream"]}},
+              "Routes":[{"Models":["*"],"Providers":["mock"]}],
+              "Clients":{"team-file":{"Keys":["file:{{{dir}}}"]}}
+            }}
+            """);
+        Assert.Equal(HttpStatusCode.OK, (await env.Proxy.Client.SendAsync(Chat("sk-client-file-one"))).StatusCode);
+
+        await File.WriteAllTextAsync(keyFile, "sk-client-file-two\n");
+
+        await Wait.Until(async () => (await env.Proxy.Client.SendAsync(Chat("sk-client-file-two"))).StatusCode == HttpStatusCode.OK, "the rotated client key to work");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await env.Proxy.Client.SendAsync(Chat("sk-client-file-one"))).StatusCode);
+        Assert.DoesNotContain("sk-client-file", env.Proxy.Logs.AllText, StringComparison.Ordinal);
+    }
 }
