@@ -1,12 +1,13 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using AiProxy.Metrics;
 
 namespace AiProxy.Caching;
 
 /// <summary>Exact-cache outcomes on the shared <c>aiproxy.cache.lookups</c> counter (<c>layer=exact</c>; the hybrid cache records l1/l2).</summary>
 internal sealed class ResponseCacheMetrics
 {
-    public const string MeterName = "AiProxy";
+    public const string MeterName = ProxyMetrics.MeterName;
 
     private readonly Counter<long> _lookups;
 

@@ -1,11 +1,12 @@
 using System.Diagnostics.Metrics;
+using AiProxy.Metrics;
 
 namespace AiProxy.RateLimiting;
 
 /// <summary>Rate-limit instruments on the <c>AiProxy</c> meter: rejections, fallbacks, and per-client quota and usage gauges for usage/quota alerts.</summary>
 internal sealed class RateLimitingMetrics
 {
-    public const string MeterName = "AiProxy";
+    public const string MeterName = ProxyMetrics.MeterName;
 
     private readonly Counter<long> _rejections;
     private readonly Counter<long> _fallbacks;

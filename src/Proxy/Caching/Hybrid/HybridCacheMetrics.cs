@@ -1,12 +1,13 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using AiProxy.Metrics;
 
 namespace AiProxy.Caching.Hybrid;
 
 /// <summary>Cache lookup and distributed-cache failure counters on the proxy's meter.</summary>
 internal sealed class HybridCacheMetrics
 {
-    public const string MeterName = "AiProxy";
+    public const string MeterName = ProxyMetrics.MeterName;
 
     private readonly Counter<long> _lookups;
     private readonly Counter<long> _l2Errors;
