@@ -41,10 +41,10 @@ internal sealed class RedisDistributedCache : IDistributedCache, IBufferDistribu
     }
 
     public void Set(string key, byte[] value, DistributedCacheEntryOptions options)
-        => Database().StringSet(RedisKeyFor(key), value, Ttl(options));
+        => Database().StringSet(RedisKeyFor(key), value, Ttl(options) is { } ttl ? new Expiration(ttl) : Expiration.Default);
 
     public Task SetAsync(string key, byte[] value, DistributedCacheEntryOptions options, CancellationToken token = default)
-        => Database().StringSetAsync(RedisKeyFor(key), value, Ttl(options)).WaitAsync(token);
+        => Database().StringSetAsync(RedisKeyFor(key), value, Ttl(options) is { } ttl ? new Expiration(ttl) : Expiration.Default).WaitAsync(token);
 
     public void Refresh(string key)
     {

@@ -18,7 +18,6 @@ internal static class ConfigValidator
         }
 
         ShapeValidator.Validate(section, typeof(AiProxyOptions), errors);
-        ReverseProxyValidator.Validate(configuration, errors);
         var shapeErrors = errors.Count;
 
         AiProxyOptions bound;
