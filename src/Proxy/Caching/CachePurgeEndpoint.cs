@@ -3,7 +3,6 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -46,8 +45,7 @@ public static class CachePurgeEndpoint
             tags.Add("*");
         }
 
-        var cache = context.RequestServices.GetRequiredService<HybridCache>();
-        await cache.RemoveByTagAsync(tags, context.RequestAborted);
+        await context.RequestServices.GetRequiredService<Hybrid.CachePurgeBroadcast>().PurgeAsync(tags, context.RequestAborted);
         var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(CachePurgeEndpoint).FullName!);
         Log.Purged(logger, string.Join(",", tags));
 

@@ -2,6 +2,7 @@ using AiProxy.Configuration;
 using AiProxy.Pipeline;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
 
@@ -28,12 +29,16 @@ internal sealed partial class ResponseCacheMiddleware
     private readonly HybridCache _cache;
     private readonly InFlightResponses _inFlight;
     private readonly ResponseCacheMetrics _metrics;
+    private readonly Hybrid.HybridCacheMetrics _layerMetrics;
+    private readonly IMemoryCache _l1;
     private readonly ILogger<ResponseCacheMiddleware> _logger;
     private readonly TimeProvider _time;
 
     public ResponseCacheMiddleware(RequestDelegate next, HybridCache cache, InFlightResponses inFlight, ResponseCacheMetrics metrics,
-        ILogger<ResponseCacheMiddleware> logger, TimeProvider time)
+        Hybrid.HybridCacheMetrics layerMetrics, IMemoryCache l1, ILogger<ResponseCacheMiddleware> logger, TimeProvider time)
     {
+        _layerMetrics = layerMetrics;
+        _l1 = l1;
         _next = next;
         _cache = cache;
         _inFlight = inFlight;
@@ -163,7 +168,12 @@ internal sealed partial class ResponseCacheMiddleware
     {
         try
         {
-            return await _cache.GetOrCreateAsync<CachedResponse?>(key, static _ => default, LookupOptions, cancellationToken: cancellationToken);
+            // HybridCache reports no layer of its own: an entry present in its memory cache before the call is an L1 answer
+            // (the L2 wrapper counts its own hits and misses).
+            var inL1 = _l1.TryGetValue(key, out _);
+            var entry = await _cache.GetOrCreateAsync<CachedResponse?>(key, static _ => default, LookupOptions, cancellationToken: cancellationToken);
+            if (inL1 && entry is not null) _layerMetrics.L1Hit(); else _layerMetrics.L1Miss();
+            return entry;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -52,6 +52,10 @@ public sealed class RedisOptions
 
     /// <summary>Gets or sets how many replicas share the limits; local fallback limits are divided by it while Redis is down.</summary>
     public int? ExpectedReplicas { get; set; }
+
+    /// <summary>Gets or sets the longest a response-cache lookup or store waits for Redis before it counts as a miss.</summary>
+    /// <value>Defaults to 250ms. Other Redis commands (limits) time out after 1 s unless the configuration string sets asyncTimeout.</value>
+    public string? OperationTimeout { get; set; }
 }
 
 /// <summary>Price of one model, for the cost metric.</summary>

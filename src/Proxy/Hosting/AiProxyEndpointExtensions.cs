@@ -23,6 +23,8 @@ public static class AiProxyEndpointExtensions
     {
         var store = app.Services.GetRequiredService<AiProxyConfigStore>();
         (app.Services.GetRequiredService<IRedisConnection>() as RedisConnection)?.StartConnect();
+        // Subscribes to other replicas' cache purges as soon as Redis is up.
+        app.Services.GetRequiredService<Caching.Hybrid.CachePurgeBroadcast>();
         app.Services.GetRequiredService<ProviderMetrics>();
         var rawSection = app.Services.GetRequiredService<ReverseProxySectionSource>();
         store.Changed += snapshot => rawSection.Update(snapshot.ReverseProxyData);

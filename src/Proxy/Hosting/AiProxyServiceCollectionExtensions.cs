@@ -32,8 +32,9 @@ public static class AiProxyServiceCollectionExtensions
             return new AiProxyConfigStore(new ConfigLoader(configPath, args, runtimes),
                 sp.GetRequiredService<ILogger<AiProxyConfigStore>>(), sp.GetRequiredService<ProxyMetrics>(), time);
         });
-        services.TryAddSingleton<IRedisConnection>(sp => new RedisConnection(
-            sp.GetRequiredService<AiProxyConfigStore>().Current.Options.Redis?.Configuration, sp.GetRequiredService<ILogger<RedisConnection>>()));
+        // Redis settings are read at start-up: the one multiplexer of the process, shared by limits, cache and purges.
+        var redis = initial.Options.Redis;
+        services.TryAddSingleton<IRedisConnection>(sp => new RedisConnection(redis?.Configuration, sp.GetRequiredService<ILogger<RedisConnection>>()));
 
         services.TryAddSingleton<ModelLabels>();
         services.TryAddSingleton<ProviderMetrics>();
@@ -50,7 +51,7 @@ public static class AiProxyServiceCollectionExtensions
             .LoadFromConfig(rawConfig.GetSection("ReverseProxy"))
             .AddAiProxyUpstreamTransforms()
             .AddTransforms<SseResponseTransformProvider>();
-        services.AddAiProxyResponseCache(initial.Options.Cache);
+        services.AddAiProxyResponseCache(initial.Options.Cache, initial.Options.Redis);
         return services;
     }
 }

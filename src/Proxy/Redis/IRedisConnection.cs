@@ -2,7 +2,7 @@ using StackExchange.Redis;
 
 namespace AiProxy.Redis;
 
-/// <summary>The proxy's shared Redis connection; absent or down Redis is a normal state, not an error.</summary>
+/// <summary>The proxy's one shared Redis connection; absent or down Redis is a normal state, not an error.</summary>
 public interface IRedisConnection
 {
     /// <summary>Gets a value indicating whether Redis is configured at all.</summary>
@@ -13,4 +13,7 @@ public interface IRedisConnection
 
     /// <summary>Returns the database when connected; <see langword="null"/> when Redis is not configured or is down.</summary>
     IDatabase? TryGetDatabase();
+
+    /// <summary>Returns the shared multiplexer once created (it reconnects on its own); <see langword="null"/> when Redis is not configured.</summary>
+    Task<IConnectionMultiplexer?> GetMultiplexerAsync();
 }

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace AiProxy.Tests.Metrics;
 
-/// <summary>A DI container with the real meter factory, an <c>AiProxy</c> meter from it, and an exporter over that factory.</summary>
+/// <summary>A DI container with the real meter factory, an <c>AiProxy</c> meter from it, and the prometheus-net bridge over that factory.</summary>
 internal sealed class ExporterHarness : IDisposable
 {
     private readonly ServiceProvider _services;
@@ -14,7 +14,7 @@ internal sealed class ExporterHarness : IDisposable
         _services = new ServiceCollection().AddAiProxyPrometheus().BuildServiceProvider();
         Factory = _services.GetRequiredService<IMeterFactory>();
         Meter = Factory.Create("AiProxy");
-        Exporter = maxSeries is { } max ? new PrometheusExporter(Factory, max) : _services.GetRequiredService<PrometheusExporter>();
+        Exporter = maxSeries is { } max ? new PrometheusMeterBridge(Factory, max) : _services.GetRequiredService<PrometheusMeterBridge>();
     }
 
     public IServiceProvider Services => _services;
@@ -23,9 +23,9 @@ internal sealed class ExporterHarness : IDisposable
 
     public Meter Meter { get; }
 
-    public PrometheusExporter Exporter { get; }
+    public PrometheusMeterBridge Exporter { get; }
 
-    public string Scrape() => Exporter.Scrape();
+    public string Scrape() => Exporter.ScrapeAsync().GetAwaiter().GetResult();
 
     public void Dispose()
     {

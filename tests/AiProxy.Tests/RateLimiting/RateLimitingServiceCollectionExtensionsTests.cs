@@ -77,5 +77,7 @@ public sealed class RateLimitingServiceCollectionExtensionsTests
         public bool IsConnected => false;
 
         public IDatabase? TryGetDatabase() => null;
+
+        public Task<IConnectionMultiplexer?> GetMultiplexerAsync() => Task.FromResult<IConnectionMultiplexer?>(null);
     }
 }

@@ -38,6 +38,7 @@ internal static class CacheValidator
                 errors.Add(new("$.AiProxy.Redis.Configuration", "Configuration is required when Redis is present (e.g. 127.0.0.1:6379)"));
             }
             ProviderValidator.Positive(redis.ExpectedReplicas, "$.AiProxy.Redis.ExpectedReplicas", errors);
+            RouteValidator.Ttl(redis.OperationTimeout, "$.AiProxy.Redis.OperationTimeout", errors);
         }
 
         if (options.Retry is { } retry)

@@ -4,15 +4,15 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace AiProxy.Metrics.Prometheus;
 
-/// <summary>Registers the Prometheus exporter of the <c>AiProxy</c> meter.</summary>
+/// <summary>Registers the prometheus-net export of the <c>AiProxy</c> meter.</summary>
 public static class PrometheusServiceCollectionExtensions
 {
-    /// <summary>Adds the Prometheus exporter as a singleton that starts listening to the <c>AiProxy</c> meter when first resolved.</summary>
+    /// <summary>Adds the meter bridge as a singleton that starts listening to the <c>AiProxy</c> meter when first resolved.</summary>
     public static IServiceCollection AddAiProxyPrometheus(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddMetrics();
-        services.TryAddSingleton(static sp => new PrometheusExporter(sp.GetRequiredService<IMeterFactory>()));
+        services.TryAddSingleton(static sp => new PrometheusMeterBridge(sp.GetRequiredService<IMeterFactory>()));
         return services;
     }
 }

@@ -21,7 +21,8 @@ internal sealed class TestCache : IAsyncDisposable
     {
         _services = services;
         Logs = logs;
-        Cache = (AiProxyHybridCache)services.GetRequiredService<HybridCache>();
+        Cache = services.GetRequiredService<HybridCache>();
+        Purge = services.GetRequiredService<CachePurgeBroadcast>();
         var scope = services.GetRequiredService<IMeterFactory>();
         _listener.InstrumentPublished = (instrument, listener) =>
         {
@@ -31,25 +32,25 @@ internal sealed class TestCache : IAsyncDisposable
         _listener.Start();
     }
 
-    public AiProxyHybridCache Cache { get; }
+    public HybridCache Cache { get; }
+
+    public CachePurgeBroadcast Purge { get; }
+
+    /// <summary>Gets a value indicating whether Redis is wired in as L2.</summary>
+    public bool HasDistributedCache => _services.GetService<Microsoft.Extensions.Caching.Distributed.IDistributedCache>() is ResilientDistributedCache;
 
     public CapturingLoggerProvider Logs { get; }
 
     public string LogText => string.Join(" | ", Logs.Entries.Select(e => $"{e.EventId.Id}:{e.Message}"));
 
-    public static TestCache Create(
-        TimeProvider time,
-        IRedisConnection? redis = null,
-        Action<AiProxyHybridCacheOptions>? configure = null,
-        Action<IServiceCollection>? configureServices = null)
+    public static TestCache Create(TimeProvider time, IRedisConnection? redis = null, long memoryLimitBytes = 1024 * 1024)
     {
         var services = new ServiceCollection();
         var logs = new CapturingLoggerProvider();
         services.AddLogging(b => b.AddProvider(logs));
         services.AddSingleton(time);
-        if (redis is not null) services.AddSingleton(redis);
-        configureServices?.Invoke(services);
-        services.AddAiProxyHybridCache(configure);
+        services.AddSingleton(redis ?? new RedisConnection(null, NullLogger<RedisConnection>.Instance));
+        services.AddAiProxyHybridCache(memoryLimitBytes, maximumPayloadBytes: 64 * 1024, useRedis: redis is not null, TimeSpan.FromMilliseconds(250));
         return new TestCache(services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true }), logs);
     }
 

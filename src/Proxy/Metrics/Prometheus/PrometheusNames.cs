@@ -1,13 +1,10 @@
-using System.Globalization;
 using System.Text;
 
 namespace AiProxy.Metrics.Prometheus;
 
-/// <summary>Name mapping, escaping and number formatting of the Prometheus text format 0.0.4.</summary>
-internal static class PrometheusText
+/// <summary>Maps OpenTelemetry-style instrument names and units to Prometheus metric and label names.</summary>
+internal static class PrometheusNames
 {
-    public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
-
     /// <summary>
     /// Maps an instrument to its Prometheus name: invalid characters (dots) become underscores, the unit adds a suffix
     /// (<c>s</c> → <c>_seconds</c>, <c>USD</c> → <c>_usd</c>, <c>By</c> → <c>_bytes</c>; <c>{…}</c> annotations add nothing)
@@ -77,54 +74,5 @@ internal static class PrometheusText
         }
         if (sb.Length == 0 || char.IsAsciiDigit(sb[0])) sb.Insert(0, '_');
         return sb.ToString();
-    }
-
-    /// <summary>Escapes <c># HELP</c> text: backslash and line feed.</summary>
-    public static string EscapeHelp(string help) =>
-        help.AsSpan().IndexOfAny('\\', '\n') < 0 ? help : help.Replace("\\", @"\\", StringComparison.Ordinal).Replace("\n", @"\n", StringComparison.Ordinal);
-
-    /// <summary>Escapes a label value: backslash, double quote and line feed.</summary>
-    public static string EscapeLabelValue(string value) =>
-        value.AsSpan().IndexOfAny('\\', '"', '\n') < 0
-            ? value
-            : value.Replace("\\", @"\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", @"\n", StringComparison.Ordinal);
-
-    public static string FormatLabels(string[] names, string[] values)
-    {
-        if (names.Length == 0) return "";
-        var sb = new StringBuilder();
-        for (var i = 0; i < names.Length; i++)
-        {
-            if (i > 0) sb.Append(',');
-            sb.Append(LabelName(names[i])).Append("=\"").Append(EscapeLabelValue(values[i])).Append('"');
-        }
-        return sb.ToString();
-    }
-
-    public static string FormatDouble(double value) => value switch
-    {
-        double.PositiveInfinity => "+Inf",
-        double.NegativeInfinity => "-Inf",
-        _ when double.IsNaN(value) => "NaN",
-        _ => value.ToString("R", CultureInfo.InvariantCulture),
-    };
-
-    public static string FormatLong(long value) => value.ToString(CultureInfo.InvariantCulture);
-
-    /// <summary>Appends one sample line: <c>name{labels[,extra]} value</c>.</summary>
-    public static void AppendSample(StringBuilder sb, string name, string labels, string? extraLabel, string value)
-    {
-        sb.Append(name);
-        if (labels.Length > 0 || extraLabel is not null)
-        {
-            sb.Append('{').Append(labels);
-            if (extraLabel is not null)
-            {
-                if (labels.Length > 0) sb.Append(',');
-                sb.Append(extraLabel);
-            }
-            sb.Append('}');
-        }
-        sb.Append(' ').Append(value).Append('\n');
     }
 }

@@ -2,7 +2,7 @@ using AiProxy.Metrics.Prometheus;
 
 namespace AiProxy.Tests.Metrics;
 
-public sealed class PrometheusTextTests
+public sealed class PrometheusNamesTests
 {
     [Theory]
     [InlineData("aiproxy.requests", "{request}", true, "aiproxy_requests_total")]
@@ -20,34 +20,6 @@ public sealed class PrometheusTextTests
     [InlineData("9lives", null, false, "_9lives")]
     public void MetricName_Instrument_MapsToPrometheusName(string name, string? unit, bool counter, string expected)
     {
-        Assert.Equal(expected, PrometheusText.MetricName(name, unit, counter));
-    }
-
-    [Theory]
-    [InlineData("plain", "plain")]
-    [InlineData("a\\b", "a\\\\b")]
-    [InlineData("say \"hi\"", "say \\\"hi\\\"")]
-    [InlineData("line1\nline2", "line1\\nline2")]
-    public void EscapeLabelValue_SpecialCharacters_AreEscaped(string value, string expected)
-    {
-        Assert.Equal(expected, PrometheusText.EscapeLabelValue(value));
-    }
-
-    [Fact]
-    public void EscapeHelp_BackslashAndNewline_EscapedButQuotesKept()
-    {
-        Assert.Equal("a \\\\ \"b\"\\nc", PrometheusText.EscapeHelp("a \\ \"b\"\nc"));
-    }
-
-    [Theory]
-    [InlineData(1.0, "1")]
-    [InlineData(0.005, "0.005")]
-    [InlineData(1e21, "1E+21")]
-    [InlineData(double.PositiveInfinity, "+Inf")]
-    [InlineData(double.NegativeInfinity, "-Inf")]
-    [InlineData(double.NaN, "NaN")]
-    public void FormatDouble_Values_UsePrometheusSpelling(double value, string expected)
-    {
-        Assert.Equal(expected, PrometheusText.FormatDouble(value));
+        Assert.Equal(expected, PrometheusNames.MetricName(name, unit, counter));
     }
 }
