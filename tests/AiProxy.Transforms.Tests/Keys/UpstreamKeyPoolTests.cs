@@ -7,7 +7,7 @@ namespace AiProxy.Transforms.Tests.Keys;
 
 public sealed class UpstreamKeyPoolTests
 {
-    private readonly FakeTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)); // the HTTP dates in the theory data
 
     [Fact]
     public void Acquire_RoundRobin_CyclesThroughKeys()
