@@ -102,6 +102,58 @@ public sealed class ResponseCacheRedisTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RedisKilledAndRestarted_ProxiesShareEntriesAgainWithoutRestart()
+    {
+        await using var first = await ProxyServer.StartAsync(Config());
+        await using var second = await ProxyServer.StartAsync(Config());
+        await WaitReadyAsync(first);
+        await WaitReadyAsync(second);
+
+        _redis.Kill();
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(200, (await ChatAsync(first.Client, Chat($"during the outage {i}"))).Status);
+        }
+        await _redis.StartAsync();
+        await WaitReadyAsync(first);
+        await WaitReadyAsync(second);
+
+        // The L2 breaker probes Redis again after its 5 s break: keep asking until a fresh entry from one proxy is a hit
+        // on the other, which needs both to use Redis again.
+        Answer? shared = null;
+        for (var i = 0; i < 60 && shared?.Cache != "hit"; i++)
+        {
+            var prompt = $"after the restart {i}";
+            Assert.Equal(200, (await ChatAsync(first.Client, Chat(prompt))).Status);
+            await WaitForStoresAsync(first);
+            await Task.Delay(200);
+            shared = await ChatAsync(second.Client, Chat(prompt));
+        }
+
+        Assert.Equal("hit", shared?.Cache);
+    }
+
+    [Fact]
+    public async Task RedisConfiguredButUnreachable_CacheableRequestsAnsweredWithinTheL2Timeout()
+    {
+        // Nothing listens on the port: every L2 call fails (or the breaker skips it); no request may wait on Redis.
+        var config = Config().Replace(_redis.Configuration, "127.0.0.1:1", StringComparison.Ordinal);
+        await using var proxy = await ProxyServer.StartAsync(config);
+
+        var timings = new List<(int Status, TimeSpan Elapsed)>();
+        for (var i = 0; i < 20; i++)
+        {
+            var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+            var answer = await ChatAsync(proxy.Client, Chat($"no redis {i}", stream: i % 2 == 1));
+            timings.Add((answer.Status, stopwatch.Elapsed));
+        }
+
+        Assert.All(timings, t => Assert.Equal(200, t.Status));
+        // Redis.OperationTimeout (250 ms) + 100 ms for the proxy and the mock upstream.
+        Assert.All(timings, t => Assert.True(t.Elapsed < TimeSpan.FromMilliseconds(350), $"a request took {t.Elapsed.TotalMilliseconds:F0} ms"));
+    }
+
+    [Fact]
     public async Task OfficialSdk_StreamsAJsonEntry()
     {
         await using var proxy = await ProxyServer.StartAsync(Config());

@@ -66,6 +66,28 @@ public sealed partial class MetricsScrapeTests
         Assert.True(exit == 0, output);
     }
 
+    [Fact]
+    public async Task Scrape_OpenMetricsNegotiated_CountersKeepTotalSuffix()
+    {
+        await using var env = await ProxyTestEnvironment.StartAsync(Config);
+        using (var response = await env.Proxy.Client.SendAsync(Chat("gpt-4o", stream: false)))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        // Prometheus servers ask for OpenMetrics first: the family is named without _total, its samples with it.
+        using var request = new HttpRequestMessage(HttpMethod.Get, "metrics");
+        request.Headers.Accept.ParseAdd("application/openmetrics-text; version=1.0.0");
+        using var scrape = await env.Proxy.Client.SendAsync(request);
+        var text = await scrape.Content.ReadAsStringAsync();
+
+        Assert.StartsWith("application/openmetrics-text", scrape.Content.Headers.ContentType!.ToString(), StringComparison.Ordinal);
+        Assert.Contains("# TYPE aiproxy_requests counter\n", text, StringComparison.Ordinal);
+        Assert.Contains("aiproxy_requests_total{", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("_total_total", text, StringComparison.Ordinal);
+        Assert.EndsWith("# EOF\n", text, StringComparison.Ordinal);
+    }
+
     private sealed record Scrape(string Text, List<(string Name, Dictionary<string, string> Labels, double Value)> Samples);
 
     private static async Task<Scrape> ScrapeUntil(ProxyServer proxy, Func<Scrape, bool> ready)
