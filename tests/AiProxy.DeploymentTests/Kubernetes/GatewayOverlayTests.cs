@@ -51,6 +51,18 @@ public sealed class GatewayOverlayTests
     }
 
     [Fact]
+    public void Render_Gateway_RedisAdmitsOnlyTheProxyPods()
+    {
+        var policy = Objects.Value.Single<V1NetworkPolicy>("aiproxy-redis");
+        var redisLabels = Objects.Value.Single<V1StatefulSet>("aiproxy-redis").Spec.Template.Metadata.Labels;
+
+        Assert.All(policy.Spec.PodSelector.MatchLabels, l => Assert.Equal(l.Value, redisLabels[l.Key]));
+        var peer = Assert.Single(Assert.Single(policy.Spec.Ingress).FromProperty);
+        Assert.All(peer.PodSelector.MatchLabels, l => Assert.Equal(l.Value, PodLabels[l.Key]));
+        Assert.Null(peer.NamespaceSelector);
+    }
+
+    [Fact]
     public void Render_Gateway_ServiceMonitorSelectsTheServicePort()
     {
         var monitor = Objects.Value.Single<V1ServiceMonitor>("aiproxy");
