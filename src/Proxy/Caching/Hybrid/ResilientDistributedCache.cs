@@ -15,9 +15,10 @@ namespace AiProxy.Caching.Hybrid;
 /// <remarks>
 /// Values are copied across the boundary (a <c>byte[]</c> in, a <c>byte[]</c> out) rather than handing the hybrid
 /// cache's pooled buffers to the inner cache: a timed-out inner call keeps running, and must never touch a buffer that
-/// has been recycled.
+/// has been recycled. The inner cache is not disposed here: disposing <c>RedisCache</c> closes its multiplexer, which is
+/// the process's shared connection, owned by <see cref="AiProxy.Redis.RedisConnection"/>.
 /// </remarks>
-internal sealed partial class ResilientDistributedCache : IBufferDistributedCache, IDisposable
+internal sealed partial class ResilientDistributedCache : IBufferDistributedCache
 {
     private const string TagKeyPrefix = "__MSFT_HCT__";
 
@@ -130,8 +131,6 @@ internal sealed partial class ResilientDistributedCache : IBufferDistributedCach
     }
 
     public void Remove(string key) => RemoveAsync(key).GetAwaiter().GetResult();
-
-    public void Dispose() => (_inner as IDisposable)?.Dispose();
 
     /// <summary>Counts and logs a failure; caller cancellation propagates, everything else becomes a miss.</summary>
     private bool Handle(Exception exception, string operation, CancellationToken token)
