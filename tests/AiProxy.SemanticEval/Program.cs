@@ -2,6 +2,20 @@ namespace AiProxy.SemanticEval;
 
 internal static class Program
 {
+    private static string FindPairs()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "tests", "SemanticEval", "pairs.jsonl");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new FileNotFoundException("tests/SemanticEval/pairs.jsonl not found above " + AppContext.BaseDirectory);
+    }
+
     public static int Main(string[] args)
     {
         var mode = args.Length > 0 ? args[0] : "eval";
@@ -13,6 +27,8 @@ internal static class Program
             case "wrapper":
                 WrapperCheck.Run();
                 return 0;
+            case "eval":
+                return Evaluation.Run(FindPairs(), args.Length > 1 ? args[1] : null);
             default:
                 Console.Error.WriteLine("usage: [eval|bench|wrapper]");
                 return 2;

@@ -26,7 +26,12 @@ internal sealed class EntityGuard : ISemanticGuard
         foreach (var token in text.Tokens)
         {
             var raw = token.Text;
-            if (IsIdentifier(raw) || (!shouting && IsAcronym(raw)) || (!titleCase && !token.SentenceInitial && IsCapitalised(raw) && !NotNames.Contains(raw)))
+            if (NotNames.Contains(raw))
+            {
+                continue;
+            }
+
+            if (IsIdentifier(raw) || (!shouting && IsAcronym(raw)) || (!titleCase && !token.SentenceInitial && IsCapitalised(raw)))
             {
                 entities.Add(token.Lower);
             }
@@ -103,7 +108,6 @@ internal sealed class EntityGuard : ISemanticGuard
             return true; // --flag, .env, /etc/hosts, ~/bin
         }
 
-        var hasLower = false;
         for (var i = 0; i < raw.Length; i++)
         {
             var c = raw[i];
@@ -118,13 +122,9 @@ internal sealed class EntityGuard : ISemanticGuard
                 return true;
             }
 
-            if (char.IsLower(c))
+            if (char.IsUpper(c) && i > 0 && char.IsLower(raw[i - 1]))
             {
-                hasLower = true;
-            }
-            else if (char.IsUpper(c) && hasLower && i > 0)
-            {
-                return true; // camelCase, PascalCase with an inner capital (JavaScript, GitHub)
+                return true; // camelCase, PascalCase with an inner capital (JavaScript, GitHub), not "big-O"
             }
         }
 

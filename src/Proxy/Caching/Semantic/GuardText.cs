@@ -63,6 +63,11 @@ internal sealed class GuardText
 
                 // "sort()" and "value." keep their identity without trailing punctuation.
                 var raw = text[start..i];
+                if (raw.Length > 2 && (raw.EndsWith("'s", StringComparison.OrdinalIgnoreCase) || raw.EndsWith("’s", StringComparison.OrdinalIgnoreCase)))
+                {
+                    raw = raw[..^2]; // Australia's → Australia
+                }
+
                 var end = i >= text.Length || text[i] is '.' or '?' or '!' or '\n' or ';';
                 tokens.Add(new GuardToken(raw, raw.ToLowerInvariant(), sentenceStart, end));
                 sentenceStart = false;

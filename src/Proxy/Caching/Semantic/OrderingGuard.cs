@@ -10,9 +10,13 @@ internal sealed class OrderingGuard : ISemanticGuard
 {
     private const int Window = 3;
 
-    private static readonly HashSet<string> Connectors = new(
-        ["to", "into", "from", "than", "vs", "versus", "over", "before", "after", "->", "=>", "onto", "towards", "toward", "instead", "rather", "then"],
-        StringComparer.Ordinal);
+    /// <summary>Connector word → its class: pairs only compare across the same class ("from A with B" is not "B to A").</summary>
+    private static readonly Dictionary<string, string> Connectors = new(StringComparer.Ordinal)
+    {
+        ["to"] = "to", ["into"] = "to", ["onto"] = "to", ["towards"] = "to", ["toward"] = "to", ["->"] = "to", ["=>"] = "to",
+        ["from"] = "from", ["than"] = "than", ["vs"] = "vs", ["versus"] = "vs", ["over"] = "over",
+        ["before"] = "before", ["after"] = "after", ["instead"] = "instead", ["rather"] = "instead", ["then"] = "then",
+    };
 
     private static readonly HashSet<string> StopWords = new(
         ["a", "an", "the", "i", "you", "we", "it", "is", "are", "was", "be", "do", "does", "did", "can", "could", "should", "would", "how", "what", "which", "why", "when", "where", "who",
@@ -39,7 +43,15 @@ internal sealed class OrderingGuard : ISemanticGuard
         ("inbound incoming ingress", "outbound outgoing egress"),
         ("import", "export"),
         ("source", "destination target"),
-        ("parent", "child"));
+        ("parent", "child"),
+        ("bigger larger greater taller heavier longer wider thicker deeper", "smaller lesser shorter lighter narrower thinner shallower"),
+        ("faster quicker", "slower"),
+        ("better", "worse"),
+        ("richer", "poorer"),
+        ("stronger", "weaker"),
+        ("warmer hotter", "colder cooler"),
+        ("earlier", "later"),
+        ("cheaper", "pricier"));
 
     public string Reason => SemanticReasons.Ordering;
 
@@ -54,9 +66,9 @@ internal sealed class OrderingGuard : ISemanticGuard
         }
 
         var pairsB = DirectedPairs(b);
-        foreach (var (left, right) in pairsA)
+        foreach (var (kind, left, right) in pairsA)
         {
-            if (pairsB.Contains((right, left)) && !pairsB.Contains((left, right)) && !pairsA.Contains((right, left)))
+            if (pairsB.Contains((kind, right, left)) && !pairsB.Contains((kind, left, right)) && !pairsA.Contains((kind, right, left)))
             {
                 return true;
             }
@@ -66,13 +78,13 @@ internal sealed class OrderingGuard : ISemanticGuard
     }
 
     /// <summary>(x, y) for content words x up to three before a connector and y up to three after it, within one sentence.</summary>
-    internal static HashSet<(string Left, string Right)> DirectedPairs(GuardText text)
+    internal static HashSet<(string Kind, string Left, string Right)> DirectedPairs(GuardText text)
     {
-        var pairs = new HashSet<(string, string)>();
+        var pairs = new HashSet<(string, string, string)>();
         var tokens = text.Tokens;
         for (var c = 0; c < tokens.Count; c++)
         {
-            if (!Connectors.Contains(tokens[c].Lower))
+            if (!Connectors.TryGetValue(tokens[c].Lower, out var kind))
             {
                 continue;
             }
@@ -101,7 +113,7 @@ internal sealed class OrderingGuard : ISemanticGuard
                     {
                         if (l != tokens[j].Lower)
                         {
-                            pairs.Add((l, tokens[j].Lower));
+                            pairs.Add((kind, l, tokens[j].Lower));
                         }
                     }
                 }

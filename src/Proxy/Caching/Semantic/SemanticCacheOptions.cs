@@ -7,14 +7,14 @@ namespace AiProxy.Caching.Semantic;
 public sealed class SemanticCacheOptions
 {
     /// <summary>The threshold the evaluation set picked (see docs-semantic.md).</summary>
-    public const double DefaultThreshold = 0.90;
+    public const double DefaultThreshold = 0.88;
 
     /// <summary>Gets or sets a value indicating whether the semantic cache is used.</summary>
     /// <value>Defaults to false: nothing of the model is loaded.</value>
     public bool Enabled { get; set; }
 
     /// <summary>Gets or sets the cosine similarity a stored prompt needs to answer a new one.</summary>
-    /// <value>Defaults to 0.90.</value>
+    /// <value>Defaults to 0.88: the evaluation set has no false hit from 0.85 up (guards on); 0.88 keeps a margin and 87.6% paraphrase recall.</value>
     public double Threshold { get; set; } = DefaultThreshold;
 
     /// <summary>Gets or sets <c>local</c> (all-MiniLM-L6-v2 in process) or a provider name whose <c>/v1/embeddings</c> computes the vectors.</summary>
