@@ -43,6 +43,7 @@ P = [
 ("reword", "What are the benefits of regular exercise?", "Why is regular exercise good for you?"),
 ("reword", "How do I convert a string to an int in Java?", "How do I convert a string to an integer in Java?"),
 ("reword", "How do I tie a tie?", "How do you tie a tie?"),
+("reword", "How do I learn to play guitar?", "What is a good way to learn to play guitar?"),
 ("reword", "How do I remove a red wine stain?", "What's a good way to remove a red wine stain?"),
 # --- question form / imperative
 ("form", "Tell me how to sort a list in Python.", "How do I sort a list in Python?"),

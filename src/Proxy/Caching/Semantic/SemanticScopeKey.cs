@@ -385,7 +385,7 @@ internal static class SemanticScopeKey
         _ => name == "input",
     };
 
-    private static bool IsInert(string name) => name is "stream" or "stream_options" or "user" or "metadata" or "store" or "model";
+    private static bool IsInert(string name) => name is "stream" or "stream_options" or "user" or "metadata" or "store" or "service_tier" or "model";
 
     private static bool IsToolField(string name) => name is "tools" or "tool_choice" or "functions" or "function_call" or "parallel_tool_calls";
 
