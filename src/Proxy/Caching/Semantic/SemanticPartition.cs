@@ -60,40 +60,43 @@ internal sealed class SemanticPartition
                 return SemanticSearchResult.None;
             }
 
-            int best = -1, second = -1;
-            float bestScore = -2, secondScore = -2;
+            var top = new Top3();
             if (count <= PrefilterThreshold)
             {
                 for (var i = 0; i < count; i++)
                 {
-                    Consider(i, query, queryScale, expiredBefore, ref best, ref bestScore, ref second, ref secondScore);
+                    Consider(i, query, queryScale, expiredBefore, ref top);
                 }
             }
             else
             {
-                SearchPrefiltered(count, query, queryScale, queryBits, expiredBefore, ref best, ref bestScore, ref second, ref secondScore);
+                SearchPrefiltered(count, query, queryScale, queryBits, expiredBefore, ref top);
             }
 
-            if (best < 0)
+            if (top.First < 0)
             {
                 return SemanticSearchResult.None;
             }
 
+            var best = top.First;
             Volatile.Write(ref _lastUsed[best], now);
             var payload = _payloads[best];
             var text = EntryPayload.Text(payload);
+            var answerKey = EntryPayload.AnswerKey(payload);
+
+            // The runner-up is the best of the next two that is a different prompt with a different answer (a prompt
+            // stored twice is not ambiguous).
             var runnerUp = -1f;
-            if (second >= 0 && !_payloads[second].AsSpan().SequenceEqual(payload))
+            if (IsDistinct(top.Second, text, answerKey))
             {
-                var secondPayload = _payloads[second];
-                if (!string.Equals(EntryPayload.Text(secondPayload), text, StringComparison.OrdinalIgnoreCase)
-                    && EntryPayload.AnswerKey(secondPayload) != EntryPayload.AnswerKey(payload))
-                {
-                    runnerUp = secondScore;
-                }
+                runnerUp = top.SecondScore;
+            }
+            else if (IsDistinct(top.Third, text, answerKey))
+            {
+                runnerUp = top.ThirdScore;
             }
 
-            return new SemanticSearchResult(true, bestScore, runnerUp, text, EntryPayload.AnswerKey(payload));
+            return new SemanticSearchResult(true, top.FirstScore, runnerUp, text, answerKey);
         }
         finally
         {
@@ -229,7 +232,7 @@ internal sealed class SemanticPartition
         }
     }
 
-    private void Consider(int i, ReadOnlySpan<sbyte> query, float queryScale, long expiredBefore, ref int best, ref float bestScore, ref int second, ref float secondScore)
+    private void Consider(int i, ReadOnlySpan<sbyte> query, float queryScale, long expiredBefore, ref Top3 top)
     {
         if (_created[i] <= expiredBefore)
         {
@@ -237,21 +240,10 @@ internal sealed class SemanticPartition
         }
 
         var score = Int8Vectors.Dot(query, _vectors.AsSpan(i * _dimensions, _dimensions)) * queryScale * _scales[i];
-        if (score > bestScore)
-        {
-            second = best;
-            secondScore = bestScore;
-            best = i;
-            bestScore = score;
-        }
-        else if (score > secondScore)
-        {
-            second = i;
-            secondScore = score;
-        }
+        top.Offer(i, score);
     }
 
-    private void SearchPrefiltered(int count, ReadOnlySpan<sbyte> query, float queryScale, ReadOnlySpan<ulong> queryBits, long expiredBefore, ref int best, ref float bestScore, ref int second, ref float secondScore)
+    private void SearchPrefiltered(int count, ReadOnlySpan<sbyte> query, float queryScale, ReadOnlySpan<ulong> queryBits, long expiredBefore, ref Top3 top)
     {
         var distances = ArrayPool<ushort>.Shared.Rent(count);
         var histogram = ArrayPool<int>.Shared.Rent(_dimensions + 1);
@@ -280,7 +272,7 @@ internal sealed class SemanticPartition
             {
                 if (distances[i] <= cutoff)
                 {
-                    Consider(i, query, queryScale, expiredBefore, ref best, ref bestScore, ref second, ref secondScore);
+                    Consider(i, query, queryScale, expiredBefore, ref top);
                 }
             }
         }
@@ -290,6 +282,11 @@ internal sealed class SemanticPartition
             ArrayPool<int>.Shared.Return(histogram);
         }
     }
+
+    private bool IsDistinct(int slot, string text, string answerKey) =>
+        slot >= 0
+        && !string.Equals(EntryPayload.Text(_payloads[slot]), text, StringComparison.OrdinalIgnoreCase)
+        && EntryPayload.AnswerKey(_payloads[slot]) != answerKey;
 
     private long RemoveAtLocked(int slot)
     {
@@ -308,6 +305,36 @@ internal sealed class SemanticPartition
         _payloads[last] = null!;
         Volatile.Write(ref _count, last);
         return bytes;
+    }
+
+    /// <summary>The three best slots seen so far.</summary>
+    private struct Top3()
+    {
+        public int First = -1;
+        public int Second = -1;
+        public int Third = -1;
+        public float FirstScore = float.MinValue;
+        public float SecondScore = float.MinValue;
+        public float ThirdScore = float.MinValue;
+
+        public void Offer(int slot, float score)
+        {
+            if (score > FirstScore)
+            {
+                (Third, ThirdScore) = (Second, SecondScore);
+                (Second, SecondScore) = (First, FirstScore);
+                (First, FirstScore) = (slot, score);
+            }
+            else if (score > SecondScore)
+            {
+                (Third, ThirdScore) = (Second, SecondScore);
+                (Second, SecondScore) = (slot, score);
+            }
+            else if (score > ThirdScore)
+            {
+                (Third, ThirdScore) = (slot, score);
+            }
+        }
     }
 
     private void Grow()
