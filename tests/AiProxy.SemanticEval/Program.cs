@@ -27,6 +27,8 @@ internal static class Program
             case "wrapper":
                 WrapperCheck.Run();
                 return 0;
+            case "bench":
+                return Benchmark.Run(FindPairs());
             case "eval":
                 return Evaluation.Run(FindPairs(), args.Length > 1 ? args[1] : null);
             default:

@@ -18,7 +18,11 @@ internal sealed class SemanticPartition
     private readonly int _dimensions;
     private readonly int _words;
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
-    private sbyte[] _vectors;
+    /// <summary>Vectors live in fixed blocks of <see cref="BlockEntries"/>: growing never copies them or leaves more than one block unused.</summary>
+    private const int BlockShift = 10;
+    private const int BlockEntries = 1 << BlockShift;
+
+    private sbyte[][] _vectors;
     private float[] _scales;
     private ulong[] _bits;
     private long[] _created;
@@ -32,7 +36,7 @@ internal sealed class SemanticPartition
         Scope = scope;
         _dimensions = dimensions;
         _words = (dimensions + 63) / 64;
-        _vectors = new sbyte[capacity * dimensions];
+        _vectors = [new sbyte[Math.Min(capacity, BlockEntries) * dimensions]];
         _scales = new float[capacity];
         _bits = new ulong[capacity * _words];
         _created = new long[capacity];
@@ -130,7 +134,8 @@ internal sealed class SemanticPartition
             }
 
             var i = _count;
-            vector.CopyTo(_vectors.AsSpan(i * _dimensions, _dimensions));
+            EnsureVectorSlot(i);
+            vector.CopyTo(Vector(i));
             bits.CopyTo(_bits.AsSpan(i * _words, _words));
             _scales[i] = scale;
             _created[i] = created;
@@ -220,7 +225,7 @@ internal sealed class SemanticPartition
                 {
                     records.Add(new SemanticIndexRecord(
                         Scope, EntryPayload.Text(_payloads[i]), EntryPayload.AnswerKey(_payloads[i]), new DateTimeOffset(_created[i], TimeSpan.Zero),
-                        _scales[i], _vectors.AsSpan(i * _dimensions, _dimensions).ToArray()));
+                        _scales[i], Vector(i).ToArray()));
                 }
             }
 
@@ -239,7 +244,7 @@ internal sealed class SemanticPartition
             return;
         }
 
-        var score = Int8Vectors.Dot(query, _vectors.AsSpan(i * _dimensions, _dimensions)) * queryScale * _scales[i];
+        var score = Int8Vectors.Dot(query, Vector(i)) * queryScale * _scales[i];
         top.Offer(i, score);
     }
 
@@ -294,7 +299,7 @@ internal sealed class SemanticPartition
         var bytes = EntryBytes(_dimensions, _payloads[slot].Length);
         if (slot != last)
         {
-            _vectors.AsSpan(last * _dimensions, _dimensions).CopyTo(_vectors.AsSpan(slot * _dimensions, _dimensions));
+            Vector(last).CopyTo(Vector(slot));
             _bits.AsSpan(last * _words, _words).CopyTo(_bits.AsSpan(slot * _words, _words));
             _scales[slot] = _scales[last];
             _created[slot] = _created[last];
@@ -337,11 +342,44 @@ internal sealed class SemanticPartition
         }
     }
 
+    private Span<sbyte> Vector(int slot) => _vectors[slot >> BlockShift].AsSpan((slot & (BlockEntries - 1)) * _dimensions, _dimensions);
+
+    /// <summary>Makes room for the vector of <paramref name="slot"/>: the first block grows like the small arrays, then whole blocks are added one at a time.</summary>
+    private void EnsureVectorSlot(int slot)
+    {
+        var block = slot >> BlockShift;
+        if (block == 0)
+        {
+            if (_vectors[0].Length < (slot + 1) * _dimensions)
+            {
+                Array.Resize(ref _vectors[0], Math.Min(BlockEntries, Math.Max(slot + 1, _vectors[0].Length / _dimensions * 2)) * _dimensions);
+            }
+
+            return;
+        }
+
+        if (block >= _vectors.Length)
+        {
+            if (_vectors[0].Length < BlockEntries * _dimensions)
+            {
+                Array.Resize(ref _vectors[0], BlockEntries * _dimensions);
+            }
+
+            var grown = new sbyte[block + 1][];
+            Array.Copy(_vectors, grown, _vectors.Length);
+            for (var b = _vectors.Length; b <= block; b++)
+            {
+                grown[b] = new sbyte[BlockEntries * _dimensions];
+            }
+
+            _vectors = grown;
+        }
+    }
+
     private void Grow()
     {
         // Doubling while small, +25% when large: a 100k-entry scope wastes at most a quarter, not half, of its arrays.
         var capacity = _scales.Length < 4096 ? _scales.Length * 2 : _scales.Length + (_scales.Length / 4);
-        Array.Resize(ref _vectors, capacity * _dimensions);
         Array.Resize(ref _bits, capacity * _words);
         Array.Resize(ref _scales, capacity);
         Array.Resize(ref _created, capacity);
