@@ -31,6 +31,8 @@ internal static class Program
                 return Benchmark.Run(FindPairs());
             case "eval":
                 return Evaluation.Run(FindPairs(), args.Length > 1 ? args[1] : null);
+            case "holdout":
+                return Evaluation.Run(Path.Combine(Path.GetDirectoryName(FindPairs())!, "holdout.jsonl"), args.Length > 1 ? args[1] : null);
             default:
                 Console.Error.WriteLine("usage: [eval|bench|wrapper]");
                 return 2;
