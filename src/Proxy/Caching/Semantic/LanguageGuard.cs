@@ -19,6 +19,8 @@ internal sealed class LanguageGuard : ISemanticGuard
         ("nl", Set("de het een is en hoe wat ik niet met voor van op kan mijn waarom welke wanneer waar zijn naar ook")),
     ];
 
+    private static readonly string[] ScriptNames = ["latin", "cyrillic", "greek", "arabic", "hebrew", "han", "kana", "hangul", "devanagari", "thai"];
+
     public string Reason => SemanticReasons.Language;
 
     public bool Rejects(GuardText query, GuardText candidate)
@@ -44,7 +46,6 @@ internal sealed class LanguageGuard : ISemanticGuard
     internal static string Script(string text)
     {
         Span<int> counts = stackalloc int[10];
-        string[] names = ["latin", "cyrillic", "greek", "arabic", "hebrew", "han", "kana", "hangul", "devanagari", "thai"];
         var letters = 0;
         foreach (var c in text)
         {
@@ -94,7 +95,7 @@ internal sealed class LanguageGuard : ISemanticGuard
             }
         }
 
-        return names[best];
+        return ScriptNames[best];
     }
 
     /// <summary>Returns the Latin-script language by stop words, or null when unsure.</summary>
