@@ -88,6 +88,31 @@ internal sealed class SemanticCache
     public bool Add(string scope, string finalTurn, float[] vector, string answerKey) =>
         _options.Enabled && _index.Add(scope, finalTurn, vector, answerKey);
 
+    /// <summary>
+    /// Stores a completed answer after the response went out: uses the lookup's vector, or embeds now (the lookup may
+    /// have missed on the budget while the model loaded). False when there is nothing to store.
+    /// </summary>
+    public async ValueTask<bool> AddAsync(string scope, string finalTurn, float[]? vector, string answerKey, CancellationToken cancellationToken)
+    {
+        if (!_options.Enabled)
+        {
+            return false;
+        }
+
+        if (vector is null)
+        {
+            var embedding = await _embedder.EmbedAsync(finalTurn, cancellationToken).ConfigureAwait(false);
+            if (!embedding.Succeeded)
+            {
+                return false;
+            }
+
+            vector = embedding.Vector!;
+        }
+
+        return _index.Add(scope, finalTurn, vector, answerKey);
+    }
+
     private SemanticLookupResult Missed(SemanticLookupResult result)
     {
         _metrics?.Miss(result.Reason);

@@ -102,6 +102,17 @@ public sealed class SemanticCacheTests
     }
 
     [Fact]
+    public async Task AddAsync_NoVectorFromLookup_EmbedsAndStores()
+    {
+        var (cache, _) = Create();
+
+        Assert.True(await cache.AddAsync("s", "How do I delete a file in Linux?", null, "answer-1", CancellationToken.None));
+        var result = await cache.LookupAsync("s", "What's the command to remove a file on Linux?", CancellationToken.None);
+
+        Assert.Equal("answer-1", result.AnswerKey);
+    }
+
+    [Fact]
     public async Task LookupAsync_Disabled_MissWithoutEmbedding()
     {
         var (cache, _) = Create(new SemanticCacheOptions { Enabled = false });
