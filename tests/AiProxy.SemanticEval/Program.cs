@@ -21,9 +21,6 @@ internal static class Program
         var mode = args.Length > 0 ? args[0] : "eval";
         switch (mode)
         {
-            case "rss":
-                RssProbe.Run(args.Length > 1 ? args[1] : "");
-                return 0;
             case "wrapper":
                 WrapperCheck.Run();
                 return 0;
@@ -34,7 +31,7 @@ internal static class Program
             case "holdout":
                 return Evaluation.Run(Path.Combine(Path.GetDirectoryName(FindPairs())!, "holdout.jsonl"), args.Length > 1 ? args[1] : null);
             default:
-                Console.Error.WriteLine("usage: [eval|bench|wrapper]");
+                Console.Error.WriteLine("usage: [eval|holdout|bench|wrapper] [markdown-output-path]");
                 return 2;
         }
     }
