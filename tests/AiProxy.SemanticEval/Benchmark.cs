@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Numerics.Tensors;
+using System.Runtime;
+using System.Text.Json;
+using AiProxy.Caching.Semantic;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AiProxy.SemanticEval;
+
+/// <summary>
+/// Lookup latency at 10k and 100k entries (384-d, one partition), embedding latency, index memory (accounted and GC
+/// heap delta) and process RSS with the model loaded and 100k entries, plus end-to-end semantic lookups
+/// (embed + search + guards) against the 100k index.
+/// </summary>
+internal static class Benchmark
+{
+    private const int Dims = LocalMiniLmEmbeddingGenerator.Dimensions;
+
+    public static int Run(string pairsPath)
+    {
+        var texts = File.ReadLines(pairsPath).Where(l => l.Length > 0).Select(l => JsonDocument.Parse(l).RootElement).Select(e => (A: e.GetProperty("a").GetString()!, B: e.GetProperty("b").GetString()!, Same: e.GetProperty("label").GetString() == "same")).ToList();
+        Console.WriteLine($"GC: {(GCSettings.IsServerGC ? "server" : "workstation")}, cores: {Environment.ProcessorCount}");
+        Console.WriteLine($"RSS at start: {Mb(Environment.WorkingSet)}");
+
+        // Embedding latency (model loaded on the first call, excluded).
+        using var model = new LocalMiniLmEmbeddingGenerator();
+        var sw = Stopwatch.StartNew();
+        model.Embed("warm up");
+        Console.WriteLine($"model load + first embedding: {sw.ElapsedMilliseconds} ms; RSS with model: {Mb(Environment.WorkingSet)}");
+        var all = texts.SelectMany(t => new[] { t.A, t.B }).Distinct().ToArray();
+        var embedTimes = new List<double>();
+        var vectors = new Dictionary<string, float[]>();
+        for (var round = 0; round < 2; round++)
+        {
+            foreach (var t in all)
+            {
+                sw.Restart();
+                var v = model.Embed(t);
+                embedTimes.Add(sw.Elapsed.TotalMilliseconds);
+                vectors[t] = v;
+            }
+        }
+
+        Console.WriteLine($"embedding ({embedTimes.Count} prompts of the eval set, 1 intra-op thread): p50 {P(embedTimes, 50)} ms, p99 {P(embedTimes, 99)} ms");
+
+        foreach (var n in new[] { 10_000, 100_000 })
+        {
+            GC.Collect(2, GCCollectionMode.Aggressive, true, true);
+            var heapBefore = GC.GetTotalMemory(true);
+            var index = new SemanticIndex(Dims, 200_000, long.MaxValue, TimeSpan.FromHours(1), TimeProvider.System);
+            var random = new Random(n);
+            var stored = new float[1000][];
+            var v = new float[Dims];
+            for (var i = 0; i < n; i++)
+            {
+                RandomUnit(random, v);
+                if (i < stored.Length)
+                {
+                    stored[i] = (float[])v.Clone();
+                }
+
+                // Realistic payload: a ~60-character prompt and an exact-cache key.
+                index.Add("scope", $"How do I configure feature number {i} of the service on Linux?", v, "aiproxy:resp:v1:" + Convert.ToHexStringLower(BitConverter.GetBytes((long)i)).PadLeft(64, '0'));
+            }
+
+            var heapAfter = GC.GetTotalMemory(true);
+            var times = new List<double>();
+            var query = new float[Dims];
+            var correct = 0;
+            for (var q = 0; q < 3000; q++)
+            {
+                var target = stored[q % stored.Length];
+                Near(random, target, query);
+                sw.Restart();
+                var found = index.Search("scope", query);
+                times.Add(sw.Elapsed.TotalMilliseconds);
+                if (found.Found && found.Text!.Contains($" {q % stored.Length} ", StringComparison.Ordinal))
+                {
+                    correct++;
+                }
+            }
+
+            Console.WriteLine($"index {n:N0} entries: search p50 {P(times, 50)} ms, p99 {P(times, 99)} ms (near-duplicate found {correct}/3000); accounted {Mb(index.Bytes)}, GC heap delta {Mb(heapAfter - heapBefore)}");
+            if (n == 100_000)
+            {
+                // End to end: the eval prompts join the 100k random entries; each B is looked up (embed + search + guards).
+                var options = new SemanticCacheOptions { Enabled = true };
+                var embedder = new BudgetedEmbedder(model, options.EmbeddingBudget, TimeProvider.System, NullLogger<BudgetedEmbedder>.Instance);
+                var cache = new SemanticCache(options, embedder, index, NullLogger<SemanticCache>.Instance);
+                foreach (var t in texts)
+                {
+                    cache.Add("scope", t.A, vectors[t.A], "key:" + t.A);
+                }
+
+                var e2e = new List<double>();
+                var hits = 0;
+                for (var round = 0; round < 3; round++)
+                {
+                    foreach (var t in texts)
+                    {
+                        sw.Restart();
+                        var result = cache.LookupAsync("scope", t.B, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+                        e2e.Add(sw.Elapsed.TotalMilliseconds);
+                        hits += result.Hit ? 1 : 0;
+                    }
+                }
+
+                var matchTimes = new List<double>();
+                foreach (var t in texts)
+                {
+                    sw.Restart();
+                    cache.Match("scope", t.B, vectors[t.B]);
+                    matchTimes.Add(sw.Elapsed.TotalMilliseconds);
+                }
+
+                GC.Collect(2, GCCollectionMode.Aggressive, true, true);
+                Console.WriteLine($"semantic lookup at {index.Count:N0} entries (embed + search + guards, {e2e.Count} lookups, {hits} hits): p50 {P(e2e, 50)} ms, p99 {P(e2e, 99)} ms; search + guards alone: p50 {P(matchTimes, 50)} ms, p99 {P(matchTimes, 99)} ms");
+                Console.WriteLine($"process RSS with the model loaded and {index.Count:N0} entries: {Mb(Environment.WorkingSet)} (GC heap {Mb(GC.GetTotalMemory(false))})");
+            }
+
+            GC.KeepAlive(index);
+        }
+
+        return 0;
+    }
+
+    private static string Mb(long bytes) => (bytes / 1048576.0).ToString("F1", CultureInfo.InvariantCulture) + " MB";
+
+    private static string P(List<double> values, int percentile)
+    {
+        var sorted = values.OrderBy(x => x).ToList();
+        var i = Math.Min(sorted.Count - 1, (int)Math.Ceiling(percentile / 100.0 * sorted.Count) - 1);
+        return sorted[Math.Max(0, i)].ToString("F3", CultureInfo.InvariantCulture);
+    }
+
+    private static void RandomUnit(Random random, float[] v)
+    {
+        for (var i = 0; i < v.Length; i++)
+        {
+            v[i] = (float)(Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()));
+        }
+
+        TensorPrimitives.Divide(v, TensorPrimitives.Norm<float>(v), v);
+    }
+
+    private static void Near(Random random, float[] target, float[] destination)
+    {
+        RandomUnit(random, destination);
+        for (var i = 0; i < destination.Length; i++)
+        {
+            destination[i] = target[i] + (0.4f * destination[i]);
+        }
+
+        TensorPrimitives.Divide(destination, TensorPrimitives.Norm<float>(destination), destination);
+    }
+}
