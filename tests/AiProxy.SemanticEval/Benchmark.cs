@@ -85,7 +85,7 @@ internal static class Benchmark
             if (n == 100_000)
             {
                 // End to end: the eval prompts join the 100k random entries; each B is looked up (embed + search + guards).
-                var options = new SemanticCacheOptions { Enabled = true };
+                var options = new SemanticCacheSettings { Enabled = true };
                 var embedder = new BudgetedEmbedder(model, options.EmbeddingBudget, TimeProvider.System, NullLogger<BudgetedEmbedder>.Instance);
                 var cache = new SemanticCache(options, embedder, index, NullLogger<SemanticCache>.Instance);
                 foreach (var t in texts)

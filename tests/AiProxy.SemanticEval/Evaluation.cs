@@ -37,7 +37,7 @@ internal static class Evaluation
         var embedMs = sw.Elapsed.TotalMilliseconds;
         var scores = new float[pairs.Count];
         var rejections = new List<string>[pairs.Count];
-        var guards = new SemanticGuards(new SemanticGuardOptions());
+        var guards = new SemanticGuards(new SemanticGuardSettings());
         for (var i = 0; i < pairs.Count; i++)
         {
             scores[i] = TensorPrimitives.CosineSimilarity(vectors[pairs[i].A], vectors[pairs[i].B]);
@@ -107,7 +107,7 @@ internal static class Evaluation
         md.AppendLine(CultureInfo.InvariantCulture, $"Lowest threshold with 0 false hits (guards on): {best:F2}");
         md.AppendLine();
 
-        var chosen = SemanticCacheOptions.DefaultThreshold;
+        var chosen = SemanticCacheSettings.DefaultThreshold;
         md.AppendLine(CultureInfo.InvariantCulture, $"### Guard activity at the default threshold {chosen:F2}");
         md.AppendLine();
         md.AppendLine("| category | pairs above threshold | rejected by: negation | numbers | entities | ordering | language |");
@@ -173,7 +173,7 @@ internal static class Evaluation
     /// <summary>Every distinct A is stored in one scope; each B is looked up through <see cref="SemanticCache.Match"/>.</summary>
     private static string IndexMode(List<EvalPair> pairs, Dictionary<string, float[]> vectors, double threshold)
     {
-        var options = new SemanticCacheOptions { Enabled = true, Threshold = threshold };
+        var options = new SemanticCacheSettings { Enabled = true, Threshold = threshold };
         var index = new SemanticIndex(LocalMiniLmEmbeddingGenerator.Dimensions, options.MaxEntries, options.MaxBytes, options.Ttl, TimeProvider.System);
         var embedder = new BudgetedEmbedder(new LocalMiniLmEmbeddingGenerator(), options.EmbeddingBudget, TimeProvider.System, NullLogger<BudgetedEmbedder>.Instance);
         var cache = new SemanticCache(options, embedder, index, NullLogger<SemanticCache>.Instance);

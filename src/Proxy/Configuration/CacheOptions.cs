@@ -42,6 +42,55 @@ public sealed class SemanticCacheOptions
 
     /// <summary>Gets or sets the embedding model.</summary>
     public string? Model { get; set; }
+
+    /// <summary>Gets or sets how long a lookup may wait for its embedding before it is a plain miss.</summary>
+    /// <value>Defaults to 50ms.</value>
+    public string? EmbeddingBudget { get; set; }
+
+    /// <summary>Gets or sets the most user turns a conversation may have and still be semantically cached.</summary>
+    /// <value>Defaults to 3.</value>
+    public int? MaxTurns { get; set; }
+
+    /// <summary>Gets or sets the most prompts the semantic index holds.</summary>
+    /// <value>Defaults to 100000.</value>
+    public int? MaxEntries { get; set; }
+
+    /// <summary>Gets or sets the most bytes the semantic index holds (vectors, prompts, keys).</summary>
+    /// <value>Defaults to 64 MiB.</value>
+    public long? MaxBytes { get; set; }
+
+    /// <summary>Gets or sets how long a prompt stays in the semantic index.</summary>
+    /// <value>Defaults to the cache TTL.</value>
+    public string? Ttl { get; set; }
+
+    /// <summary>Gets or sets the lead the best match needs over a different runner-up above the threshold.</summary>
+    /// <value>Defaults to 0.02.</value>
+    public double? Margin { get; set; }
+
+    /// <summary>Gets or sets which guards run on top of the threshold.</summary>
+    public SemanticGuardsOptions? Guards { get; set; }
+}
+
+/// <summary>Semantic-cache guards; each is on unless set to false.</summary>
+public sealed class SemanticGuardsOptions
+{
+    /// <summary>Gets or sets whether negation and polarity (not, never, enable/disable, on/off…) must agree.</summary>
+    public bool? Negation { get; set; }
+
+    /// <summary>Gets or sets whether numbers, units, dates and versions must agree.</summary>
+    public bool? Numbers { get; set; }
+
+    /// <summary>Gets or sets whether named entities, code identifiers and quoted strings must agree.</summary>
+    public bool? Entities { get; set; }
+
+    /// <summary>Gets or sets whether ordering and direction (from A to B, ascending, before/after…) must agree.</summary>
+    public bool? Ordering { get; set; }
+
+    /// <summary>Gets or sets whether both prompts must be in the same language.</summary>
+    public bool? Language { get; set; }
+
+    /// <summary>Gets or sets whether the best match needs <see cref="SemanticCacheOptions.Margin"/> over the runner-up.</summary>
+    public bool? Margin { get; set; }
 }
 
 /// <summary>Redis connection.</summary>

@@ -9,7 +9,7 @@ namespace AiProxy.Caching.Semantic;
 /// </summary>
 internal sealed class SemanticCache
 {
-    private readonly SemanticCacheOptions _options;
+    private readonly SemanticCacheSettings _options;
     private readonly BudgetedEmbedder _embedder;
     private readonly SemanticIndex _index;
     private readonly SemanticGuards _guards;
@@ -18,7 +18,7 @@ internal sealed class SemanticCache
     private readonly ILogger _logger;
     private readonly float _threshold;
 
-    public SemanticCache(SemanticCacheOptions options, BudgetedEmbedder embedder, SemanticIndex index, ILogger<SemanticCache> logger, SemanticCacheMetrics? metrics = null)
+    public SemanticCache(SemanticCacheSettings options, BudgetedEmbedder embedder, SemanticIndex index, ILogger<SemanticCache> logger, SemanticCacheMetrics? metrics = null)
     {
         _options = options;
         _embedder = embedder;

@@ -5,7 +5,7 @@ internal sealed class SemanticGuards
 {
     private readonly ISemanticGuard[] _guards;
 
-    public SemanticGuards(SemanticGuardOptions options)
+    public SemanticGuards(SemanticGuardSettings options)
     {
         var guards = new List<ISemanticGuard>(5);
         if (options.Negation)

@@ -113,7 +113,7 @@ public sealed class GuardTests
     [Fact]
     public void SemanticGuards_AllOff_AcceptsEverything()
     {
-        var guards = new SemanticGuards(new SemanticGuardOptions { Negation = false, Numbers = false, Entities = false, Ordering = false, Language = false });
+        var guards = new SemanticGuards(new SemanticGuardSettings { Negation = false, Numbers = false, Entities = false, Ordering = false, Language = false });
 
         Assert.False(guards.Any);
         Assert.Null(guards.FindRejection("Convert 5 USD to EUR", "Do not convert 50 EUR to USD"));
@@ -122,7 +122,7 @@ public sealed class GuardTests
     [Fact]
     public void SemanticGuards_OneOn_NamesItsReason()
     {
-        var guards = new SemanticGuards(new SemanticGuardOptions { Negation = false, Numbers = true, Entities = false, Ordering = false, Language = false });
+        var guards = new SemanticGuards(new SemanticGuardSettings { Negation = false, Numbers = true, Entities = false, Ordering = false, Language = false });
 
         Assert.Equal(SemanticReasons.Numbers, guards.FindRejection("Install Python 3.11", "Install Python 3.12"));
         Assert.Null(guards.FindRejection("Turn on dark mode", "Turn off dark mode"));

@@ -27,9 +27,9 @@ public sealed class SemanticCacheTests
         }
     }
 
-    private static (SemanticCache Cache, Dictionary<string, float[]> Vectors) Create(SemanticCacheOptions? options = null, SemanticCacheMetrics? metrics = null)
+    private static (SemanticCache Cache, Dictionary<string, float[]> Vectors) Create(SemanticCacheSettings? options = null, SemanticCacheMetrics? metrics = null)
     {
-        options ??= new SemanticCacheOptions { Enabled = true };
+        options ??= new SemanticCacheSettings { Enabled = true };
 
         // Hand-made 4-d vectors: similarity is exactly what the test sets up.
         var vectors = new Dictionary<string, float[]>
@@ -115,7 +115,7 @@ public sealed class SemanticCacheTests
     [Fact]
     public async Task LookupAsync_Disabled_MissWithoutEmbedding()
     {
-        var (cache, _) = Create(new SemanticCacheOptions { Enabled = false });
+        var (cache, _) = Create(new SemanticCacheSettings { Enabled = false });
 
         var result = await cache.LookupAsync("s", "How do I delete a file in Linux?", CancellationToken.None);
 

@@ -1,7 +1,7 @@
 namespace AiProxy.Caching.Semantic;
 
 /// <summary>Turns each semantic-cache guard on or off; all are on by default.</summary>
-public sealed class SemanticGuardOptions
+internal sealed class SemanticGuardSettings
 {
     /// <summary>Gets or sets a value indicating whether a differing negation or polarity (not, never, enable/disable, on/off…) rejects a candidate.</summary>
     /// <value>Defaults to true.</value>
@@ -23,7 +23,7 @@ public sealed class SemanticGuardOptions
     /// <value>Defaults to true.</value>
     public bool Language { get; set; } = true;
 
-    /// <summary>Gets or sets a value indicating whether a second, different stored prompt scoring within <see cref="SemanticCacheOptions.Margin"/> of the best rejects the hit.</summary>
+    /// <summary>Gets or sets a value indicating whether a second, different stored prompt scoring within <see cref="SemanticCacheSettings.Margin"/> of the best rejects the hit.</summary>
     /// <value>Defaults to true.</value>
     public bool Margin { get; set; } = true;
 }

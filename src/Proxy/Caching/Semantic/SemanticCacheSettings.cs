@@ -2,9 +2,9 @@ namespace AiProxy.Caching.Semantic;
 
 /// <summary>
 /// Semantic cache settings (the <c>Cache.Semantic</c> section) as the semantic cache consumes them; a superset of
-/// <c>AiProxy.Configuration.SemanticCacheOptions</c>, which holds the validated config shape until the two merge.
+/// <c>AiProxy.Configuration.SemanticCacheSettings</c>, which holds the validated config shape until the two merge.
 /// </summary>
-public sealed class SemanticCacheOptions
+internal sealed class SemanticCacheSettings
 {
     /// <summary>The threshold the evaluation set picked (see docs-semantic.md).</summary>
     public const double DefaultThreshold = 0.88;
@@ -49,5 +49,5 @@ public sealed class SemanticCacheOptions
     public double Margin { get; set; } = 0.02;
 
     /// <summary>Gets or sets the guards applied on top of the threshold.</summary>
-    public SemanticGuardOptions Guards { get; set; } = new();
+    public SemanticGuardSettings Guards { get; set; } = new();
 }
