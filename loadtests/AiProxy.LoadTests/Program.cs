@@ -55,6 +55,12 @@ catch (FormatException ex)
     Console.Error.WriteLine($"aiproxy-loadtests: {ex.Message}");
     return 2;
 }
+catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or FileNotFoundException)
+{
+    // A target that would not start or died mid-run: say which and why, no stack trace.
+    Console.Error.WriteLine($"aiproxy-loadtests: {ex.Message}");
+    return 3;
+}
 catch (OperationCanceledException) when (cts.IsCancellationRequested)
 {
     Console.Error.WriteLine("aiproxy-loadtests: cancelled");

@@ -71,7 +71,7 @@ internal sealed class ChildProcess : IAsyncDisposable
     {
         get
         {
-            _process.Refresh();
+            EnsureRunning();
             return _process.TotalProcessorTime;
         }
     }
@@ -81,8 +81,17 @@ internal sealed class ChildProcess : IAsyncDisposable
     {
         get
         {
-            _process.Refresh();
+            EnsureRunning();
             return _process.WorkingSet64;
+        }
+    }
+
+    private void EnsureRunning()
+    {
+        _process.Refresh();
+        if (_process.HasExited)
+        {
+            throw new InvalidOperationException($"{Name} exited with {_process.ExitCode} during the run; last lines of {LogPath}:\n{Tail()}");
         }
     }
 
@@ -115,7 +124,7 @@ internal sealed class ChildProcess : IAsyncDisposable
         {
             _log.Flush();
         }
-        return string.Join('\n', File.ReadLines(LogPath).TakeLast(20));
+        return string.Join('\n', File.ReadLines(LogPath).TakeLast(5).Select(l => l.Length > 300 ? l[..300] + "…" : l));
     }
 
     public async ValueTask DisposeAsync()

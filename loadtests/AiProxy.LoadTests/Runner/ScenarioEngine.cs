@@ -7,7 +7,7 @@ internal sealed class ScenarioEngine(ScenarioProps props)
 {
     // Open model: beyond this many calls in flight the target is hopelessly behind; further arrivals fail as "dropped"
     // rather than exhausting the load generator's sockets and memory.
-    private const int MaxInFlight = 20_000;
+    private const int MaxInFlight = 5_000;
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
     private long _invocation;
     private int _inFlight;

@@ -11,7 +11,11 @@ internal sealed class LoadClient : IDisposable
     public const string LimitedClientKey = "sk-limited-client";
     private readonly HttpClient _http;
 
-    public LoadClient(Uri target)
+    /// <param name="target">Root of the target.</param>
+    /// <param name="maxConnections">Connection cap. Without one, an open-model run against a target that falls behind opens a
+    /// connection per queued call until the machine runs out of file descriptors; with it, calls queue in the client and the
+    /// wait still counts (latency runs from the scheduled time).</param>
+    public LoadClient(Uri target, int maxConnections = 256)
     {
         Target = target;
         _http = new HttpClient(new SocketsHttpHandler
@@ -19,7 +23,7 @@ internal sealed class LoadClient : IDisposable
             UseProxy = false,
             UseCookies = false,
             AllowAutoRedirect = false,
-            MaxConnectionsPerServer = int.MaxValue,
+            MaxConnectionsPerServer = maxConnections,
             ConnectTimeout = TimeSpan.FromSeconds(5),
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
         })
