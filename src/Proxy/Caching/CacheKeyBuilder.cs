@@ -71,6 +71,43 @@ internal static class CacheKeyBuilder
         }
     }
 
+    /// <summary>
+    /// Reads only the cacheability facts (top-level <c>temperature</c>, <c>seed</c>, <c>n</c>, <c>stream_options</c>),
+    /// skipping every other value: a request that will not be cached never pays for the canonical key.
+    /// </summary>
+    public static bool TryReadFacts(ReadOnlySpan<byte> body, out CacheRequestFacts facts)
+    {
+        facts = new CacheRequestFacts { N = 1 };
+        var reader = new Utf8JsonReader(body);
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("stream_options"u8))
+                {
+                    reader.Read();
+                    facts.IncludeUsage = ReadIncludeUsage(ref reader);
+                }
+                else
+                {
+                    // Fact names carry no escapes in practice; an escaped one is still read correctly by the key walk.
+                    CaptureFact(reader.HasValueSequence || reader.ValueIsEscaped ? default : reader.ValueSpan, ref reader, ref facts);
+                    reader.Read();
+                }
+                reader.Skip();
+            }
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Returns the canonical JSON the key hashes (for tests and diagnostics).</summary>
     internal static string? Canonicalize(ReadOnlySpan<byte> body, AiOperation operation, string route, string upstreamModel, string? scope, out CacheRequestFacts facts)
     {

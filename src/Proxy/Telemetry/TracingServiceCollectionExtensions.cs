@@ -16,6 +16,10 @@ public static class TracingServiceCollectionExtensions
         var endpoint = configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
         if (string.IsNullOrWhiteSpace(endpoint) || !Uri.TryCreate(endpoint, UriKind.Absolute, out var uri))
         {
+            // No tracing: don't let HttpClient build an outgoing Activity (redacted URL, tags, traceparent) for every
+            // upstream call just because ASP.NET Core keeps one per request for log scopes; it was the largest single
+            // share of the proxy's extra CPU over bare YARP. A client's own traceparent header still passes through.
+            AppContext.SetSwitch("System.Net.Http.EnableActivityPropagation", false);
             return services;
         }
         var protocol = string.Equals(configuration["OTEL_EXPORTER_OTLP_PROTOCOL"], "grpc", StringComparison.OrdinalIgnoreCase)

@@ -32,6 +32,8 @@ internal sealed class PrometheusMeterBridge : IDisposable
     private readonly Lock _collectGate = new();
     private readonly ConcurrentDictionary<Instrument, InstrumentExport> _observables = new();
     private readonly Lazy<Counter> _overflow;
+    private static readonly Lock SuppressGate = new();
+    private static bool s_suppressed;
 
     public PrometheusMeterBridge(IMeterFactory meterFactory) : this(meterFactory, DefaultMaxSeriesPerMetric)
     {
@@ -44,6 +46,7 @@ internal sealed class PrometheusMeterBridge : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(maxSeriesPerMetric, 1);
         _scope = scope;
         _maxSeries = maxSeriesPerMetric;
+        SuppressDefaultRegistry();
         Registry = global::Prometheus.Metrics.NewCustomRegistry();
         _factory = global::Prometheus.Metrics.WithCustomRegistry(Registry);
         // Exemplars read Activity.Current on every measurement; the proxy exports traces over OTLP instead.
@@ -61,6 +64,27 @@ internal sealed class PrometheusMeterBridge : IDisposable
         _listener.SetMeasurementEventCallback<float>(static (_, value, tags, state) => ((InstrumentExport)state!).Record(value, tags));
         _listener.SetMeasurementEventCallback<decimal>(static (_, value, tags, state) => ((InstrumentExport)state!).Record((double)value, tags));
         _listener.Start();
+    }
+
+    /// <summary>
+    /// prometheus-net's static default registry comes with adapters (all meters, event counters, process metrics) that
+    /// would listen to every instrument in the process; the proxy never serves that registry, so switch them off.
+    /// </summary>
+    private static void SuppressDefaultRegistry()
+    {
+        lock (SuppressGate)
+        {
+            if (s_suppressed) return;
+            s_suppressed = true;
+            try
+            {
+                global::Prometheus.Metrics.SuppressDefaultMetrics();
+            }
+            catch (InvalidOperationException)
+            {
+                // Something in the process used the default registry first; it keeps its adapters.
+            }
+        }
     }
 
     /// <summary>Gets the registry that <c>/metrics</c> serves.</summary>
