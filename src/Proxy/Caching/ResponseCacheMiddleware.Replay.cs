@@ -113,7 +113,10 @@ internal sealed partial class ResponseCacheMiddleware
 
     private static void Start(HttpContext context, AiRequestFeature feature, string contentType)
     {
-        feature.CacheStatus = Hit;
+        if (feature.CacheStatus != Semantic.SemanticCacheService.HitStatus)
+        {
+            feature.CacheStatus = Hit;
+        }
         var response = context.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = contentType;

@@ -31,12 +31,15 @@ internal sealed partial class ResponseCacheMiddleware
     private readonly ResponseCacheMetrics _metrics;
     private readonly Hybrid.HybridCacheMetrics _layerMetrics;
     private readonly IMemoryCache _l1;
+    private readonly Semantic.SemanticCacheService _semantic;
     private readonly ILogger<ResponseCacheMiddleware> _logger;
     private readonly TimeProvider _time;
 
     public ResponseCacheMiddleware(RequestDelegate next, HybridCache cache, InFlightResponses inFlight, ResponseCacheMetrics metrics,
-        Hybrid.HybridCacheMetrics layerMetrics, IMemoryCache l1, ILogger<ResponseCacheMiddleware> logger, TimeProvider time)
+        Hybrid.HybridCacheMetrics layerMetrics, IMemoryCache l1, Semantic.SemanticCacheService semantic, ILogger<ResponseCacheMiddleware> logger,
+        TimeProvider time)
     {
+        _semantic = semantic;
         _layerMetrics = layerMetrics;
         _l1 = l1;
         _next = next;
@@ -83,10 +86,12 @@ internal sealed partial class ResponseCacheMiddleware
 
         string key = "";
         CacheRequestFacts facts = default;
+        // The facts first (a cheap skim): most non-deterministic requests are bypassed without building the canonical key.
         var cacheable = !(noCache && noStore)
+            && CacheKeyBuilder.TryReadFacts(feature.Body.Span, out facts)
+            && IsCacheable(policy.Mode, feature.Operation, facts)
             && CacheKeyBuilder.TryBuild(feature.Body.Span, feature.Operation, feature.Route.Name, feature.Route.RewriteModel ?? feature.Model!,
-                policy.Shared ? null : feature.ClientId, out key, out facts)
-            && IsCacheable(policy.Mode, feature.Operation, facts);
+                policy.Shared ? null : feature.ClientId, out key, out facts);
         if (!cacheable)
         {
             feature.CacheStatus = Bypass;
@@ -109,6 +114,12 @@ internal sealed partial class ResponseCacheMiddleware
                 _metrics.Hit();
                 return;
             }
+            var (served, semantic) = await TrySemanticAsync(context, feature, policy, facts, noCache: false);
+            if (served)
+            {
+                _metrics.Miss();
+                return;
+            }
 
             var recording = new ResponseRecording(feature, MaxEntryBytes(feature.Snapshot), _time);
             if (!_inFlight.TryLead(key, recording, out var leader))
@@ -125,7 +136,7 @@ internal sealed partial class ResponseCacheMiddleware
                 _metrics.Miss();
                 try
                 {
-                    await ForwardAndRecordAsync(context, feature, recording, key, ttl, noStore);
+                    await ForwardAndRecordAsync(context, feature, recording, key, ttl, noStore, semantic);
                 }
                 finally
                 {
@@ -136,7 +147,8 @@ internal sealed partial class ResponseCacheMiddleware
         }
 
         _metrics.Miss();
-        await ForwardAndRecordAsync(context, feature, new ResponseRecording(feature, MaxEntryBytes(feature.Snapshot), _time), key, ttl, noStore);
+        var (_, probe) = noStore ? (false, Semantic.SemanticProbe.None) : await TrySemanticAsync(context, feature, policy, facts, noCache: true);
+        await ForwardAndRecordAsync(context, feature, new ResponseRecording(feature, MaxEntryBytes(feature.Snapshot), _time), key, ttl, noStore, probe);
     }
 
     /// <summary>Deterministic mode caches temperature 0 or a seed (embeddings always) and never n &gt; 1; always caches everything.</summary>
@@ -182,7 +194,8 @@ internal sealed partial class ResponseCacheMiddleware
         }
     }
 
-    private async Task ForwardAndRecordAsync(HttpContext context, AiRequestFeature feature, ResponseRecording recording, string key, TimeSpan ttl, bool noStore)
+    private async Task ForwardAndRecordAsync(HttpContext context, AiRequestFeature feature, ResponseRecording recording, string key, TimeSpan ttl, bool noStore,
+        Semantic.SemanticProbe semantic)
     {
         feature.CacheStatus = Miss;
         (feature.Observers ??= []).Add(recording);
@@ -210,6 +223,7 @@ internal sealed partial class ResponseCacheMiddleware
             var options = new HybridCacheEntryOptions { Expiration = ttl, LocalCacheExpiration = ttl };
             // The client already has its answer; storing must not be cut short by its disconnect.
             await _cache.SetAsync(key, result, options, Tags(feature, shared: RouteCachePolicy.For(feature.Snapshot, feature.Route.Index).Shared), CancellationToken.None);
+            _semantic.Remember(semantic, key);
         }
         catch (Exception ex)
         {

@@ -31,6 +31,8 @@ public static class ResponseCacheServiceCollectionExtensions
             .AddSerializer<CachedResponse, CachedResponseSerializer>();
         services.TryAddSingleton<InFlightResponses>();
         services.TryAddSingleton<ResponseCacheMetrics>();
+        // Built from Cache.Semantic at start-up; with it off nothing of the model is loaded.
+        services.TryAddSingleton<Semantic.SemanticCacheService>();
         return services;
     }
 }

@@ -34,6 +34,12 @@ internal sealed class ClientIdentityMiddleware
             return _next(context);
         }
 
+        if (IsInternal(context.Request))
+        {
+            // The proxy's own call to itself (semantic-cache embeddings through an upstream provider).
+            context.Features.Set(table.Anonymous);
+            return _next(context);
+        }
         if (!table.TryAuthenticate(PresentedKey(context.Request), out var client))
         {
             return ProxyErrors.WriteAsync(context, StatusCodes.Status401Unauthorized,
@@ -44,7 +50,16 @@ internal sealed class ClientIdentityMiddleware
         return _next(context);
     }
 
-    private static ReadOnlySpan<char> PresentedKey(HttpRequest request)
+    private static bool IsInternal(HttpRequest request)
+    {
+        var values = request.Headers[Caching.Semantic.InternalRequest.HeaderName];
+        return values.Count == 1 && values[0] is { } token && Caching.Semantic.InternalRequest.IsValid(token)
+            && IsLoopback(request);
+
+        static bool IsLoopback(HttpRequest r) => r.HttpContext.Connection.RemoteIpAddress is { } ip && System.Net.IPAddress.IsLoopback(ip);
+    }
+
+        private static ReadOnlySpan<char> PresentedKey(HttpRequest request)
     {
         var headers = request.Headers;
         var authorization = headers.Authorization;

@@ -17,6 +17,8 @@ internal sealed class UpstreamAuthTransform : RequestTransform
         // The client's own key must never reach the upstream, whatever the provider.
         headers.Authorization = null;
         headers.Remove("api-key");
+        // Nor does the proxy's own internal-call token (semantic-cache embeddings sent to itself).
+        headers.Remove("x-aiproxy-internal");
 
         var feature = context.HttpContext.Features.Get<IUpstreamRequestFeature>();
         if (feature?.Target is not { } target || feature.ApiKey is not { Length: > 0 } key)
