@@ -79,12 +79,7 @@ internal static class SnapshotCompiler
                 Index = i,
                 Models = models,
                 Providers = routeProviders,
-                Balance = r.Balance?.ToLowerInvariant() switch
-                {
-                    "weighted" => BalanceMode.Weighted,
-                    "least-latency" => BalanceMode.LeastLatency,
-                    _ => BalanceMode.Fallback,
-                },
+                Balance = BalanceModeNames.Table.Parse(r.Balance, BalanceMode.Fallback),
                 RewriteModel = r.RewriteModel,
             };
             routes[i] = route;
