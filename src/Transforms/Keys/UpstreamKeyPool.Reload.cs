@@ -1,9 +1,11 @@
+using AiProxy.Transforms.Configuration;
+
 namespace AiProxy.Transforms.Keys;
 
 public sealed partial class UpstreamKeyPool
 {
     private readonly Lock _reloadGate = new();
-    private readonly List<FileSystemWatcher> _watchers = [];
+    private FileWatch? _watch;
     private IReadOnlyList<KeySourceProblem> _problems = [];
     private string _lastProblemSignature = string.Empty;
     private ITimer? _pollTimer;
@@ -173,47 +175,13 @@ public sealed partial class UpstreamKeyPool
             return;
         }
 
-        var directories = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var spec in settings.Specs)
+        var paths = settings.Specs.Where(static s => s.Kind == KeySpecKind.File && s.Value.Length > 0).Select(static s => s.Value);
+        // No debounce: a reload is cheap and keeps the state of unchanged keys; a Secret swap is atomic.
+        _watch = new FileWatch(paths, Reload, TimeSpan.Zero, _timeProvider, _logger);
+        foreach (var (folder, error) in _watch.Failures)
         {
-            if (spec.Kind != KeySpecKind.File || spec.Value.Length == 0)
-            {
-                continue;
-            }
-
-            // Watch the directory even for a single file: Kubernetes replaces Secret files by swapping the ..data symlink beside them.
-            var full = Path.GetFullPath(spec.Value);
-            var directory = Directory.Exists(full) ? full : Path.GetDirectoryName(full);
-            if (directory is not null && Directory.Exists(directory))
-            {
-                directories.Add(directory);
-            }
-        }
-
-        foreach (var directory in directories)
-        {
-            FileSystemWatcher? watcher = null;
-            try
-            {
-                watcher = new FileSystemWatcher(directory)
-                {
-                    IncludeSubdirectories = false,
-                    NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.CreationTime,
-                };
-                watcher.Changed += OnFileEvent;
-                watcher.Created += OnFileEvent;
-                watcher.Deleted += OnFileEvent;
-                watcher.Renamed += OnFileEvent;
-                watcher.Error += OnWatcherError;
-                watcher.EnableRaisingEvents = true;
-                _watchers.Add(watcher);
-            }
-            catch (Exception ex) when (ex is IOException or ArgumentException or UnauthorizedAccessException or PlatformNotSupportedException)
-            {
-                // e.g. the inotify instance limit: polling still picks changes up.
-                watcher?.Dispose();
-                Log.WatchFailed(_logger, ProviderName, directory, ex);
-            }
+            // e.g. the inotify instance limit: polling still picks changes up.
+            Log.WatchFailed(_logger, ProviderName, folder, error);
         }
 
         if (settings.PollingInterval > TimeSpan.Zero)
@@ -224,18 +192,9 @@ public sealed partial class UpstreamKeyPool
 
     private void DisposeWatchersLocked()
     {
-        foreach (var watcher in _watchers)
-        {
-            watcher.EnableRaisingEvents = false;
-            watcher.Dispose();
-        }
-
-        _watchers.Clear();
+        _watch?.Dispose();
+        _watch = null;
         _pollTimer?.Dispose();
         _pollTimer = null;
     }
-
-    private void OnFileEvent(object sender, FileSystemEventArgs e) => QueueReload();
-
-    private void OnWatcherError(object sender, ErrorEventArgs e) => QueueReload();
 }
