@@ -15,8 +15,9 @@ internal static class SnapshotCompiler
     public const string ClusterPrefix = "aiproxy-provider-";
     private static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(5);
 
-    public static AiProxySnapshot Compile(AiProxyOptions options, IConfiguration configuration, int version, AiProxySnapshot? previous, ProviderRuntimeFactory runtimes)
+    public static AiProxySnapshot Compile(LoadedConfig config, int version, AiProxySnapshot? previous, ProviderRuntimeFactory runtimes)
     {
+        var (options, configuration) = config;
         var providers = new Dictionary<string, ProviderRuntime>(StringComparer.OrdinalIgnoreCase);
         var signatures = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var clusters = new List<ClusterConfig>();
@@ -107,12 +108,6 @@ internal static class SnapshotCompiler
             },
         };
 
-        var raw = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (key, value) in configuration.GetSection("ReverseProxy").AsEnumerable())
-        {
-            raw[key] = value;
-        }
-
         return new AiProxySnapshot
         {
             Version = version,
@@ -122,7 +117,7 @@ internal static class SnapshotCompiler
             ProviderSignatures = signatures,
             YarpRoutes = yarpRoutes,
             YarpClusters = clusters,
-            ReverseProxyData = raw,
+            ReverseProxyData = config.ReverseProxyData(),
             Retry = new Pipeline.RetryPolicy(options.Retry, runtimes.Time),
             Clients = global::AiProxy.Clients.ClientTable.Compile(options),
             Prices = global::AiProxy.Metrics.PriceTable.Compile(options.Prices),

@@ -61,8 +61,8 @@ public sealed class SchemaSyncTests
         }
         // A one-name set is written as "const" in the schema.
         var values = node.TryGetProperty("enum", out var list)
-            ? list.EnumerateArray().Select(v => v.GetString()).ToArray()
-            : [node.GetProperty("const").GetString()];
+            ? list.EnumerateArray().Select(v => v.GetString()!).ToArray()
+            : [node.GetProperty("const").GetString()!];
 
         // The same tables the validator checks against and the compiler maps from.
         IReadOnlyList<string> expected = table switch
