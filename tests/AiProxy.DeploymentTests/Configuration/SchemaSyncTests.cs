@@ -1,6 +1,5 @@
 using System.Text.Json;
 using AiProxy.Configuration;
-using AiProxy.Caching;
 using AiProxy.Routing;
 using AiProxy.Transforms.Keys;
 using AiProxy.Transforms.Upstream;

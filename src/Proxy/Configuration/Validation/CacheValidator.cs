@@ -1,4 +1,3 @@
-using AiProxy.Caching;
 
 namespace AiProxy.Configuration.Validation;
 

@@ -1,4 +1,3 @@
-using AiProxy.Caching;
 using AiProxy.Routing;
 
 namespace AiProxy.Configuration.Validation;

@@ -1,6 +1,6 @@
 using AiProxy.Transforms.Configuration;
 
-namespace AiProxy.Caching;
+namespace AiProxy.Configuration;
 
 /// <summary>The config-file names of <see cref="CacheMode"/> (<c>Cache.Mode</c> and <c>Routes[*].Cache.Mode</c>).</summary>
 internal static class CacheModeNames
