@@ -101,20 +101,31 @@ public sealed partial class FileWatch : IDisposable
         }
     }
 
-    private void OnEvent(object sender, FileSystemEventArgs e)
-    {
-        if (_timer is { } timer)
-        {
-            timer.Change(_debounce, Timeout.InfiniteTimeSpan);
-        }
-        else
-        {
-            QueueCompare();
-        }
-    }
+    private void OnEvent(object sender, FileSystemEventArgs e) => Schedule();
 
     // A buffer overflow loses events: compare anyway.
-    private void OnError(object sender, ErrorEventArgs e) => OnEvent(sender, null!);
+    private void OnError(object sender, ErrorEventArgs e) => Schedule();
+
+    private void Schedule()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        if (_timer is null)
+        {
+            QueueCompare();
+            return;
+        }
+        try
+        {
+            _timer.Change(_debounce, Timeout.InfiniteTimeSpan);
+        }
+        catch (ObjectDisposedException)
+        {
+            // An event raced with Dispose: nothing to do.
+        }
+    }
 
     private void QueueCompare()
     {

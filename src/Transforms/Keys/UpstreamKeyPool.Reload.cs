@@ -84,73 +84,86 @@ public sealed partial class UpstreamKeyPool
     {
         try
         {
-            var settings = _settings;
             var secrets = new List<string>();
-            var problems = new List<KeySourceProblem>();
-            var remedies = new List<string>();
-            foreach (var spec in settings.Specs)
-            {
-                remedies.Clear();
-                KeySourceResolver.Resolve(spec, secrets, remedies);
-                foreach (var remedy in remedies)
-                {
-                    problems.Add(new KeySourceProblem(ProviderName, spec.Describe(), remedy));
-                }
-            }
-
+            var problems = ResolveSecrets(_settings, secrets);
             var previous = _keys;
-            var bySecret = new Dictionary<string, KeyEntry>(previous.Length, StringComparer.Ordinal);
-            foreach (var entry in previous)
-            {
-                bySecret[entry.Secret] = entry;
-            }
-
-            var next = new List<KeyEntry>(secrets.Count);
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            var added = 0;
-            foreach (var secret in secrets)
-            {
-                if (!seen.Add(secret))
-                {
-                    continue;
-                }
-
-                // Same secret, same entry: cooldowns, counters and a 401 verdict survive; a changed secret is a new, enabled key.
-                if (bySecret.TryGetValue(secret, out var existing))
-                {
-                    next.Add(existing);
-                }
-                else
-                {
-                    next.Add(new KeyEntry(secret));
-                    added++;
-                }
-            }
-
-            var removed = previous.Length - (next.Count - added);
-            _keys = next.ToArray();
+            var (next, added) = MergeKeys(previous, secrets);
+            var removed = previous.Length - (next.Length - added);
+            _keys = next;
             Volatile.Write(ref _problems, problems);
-
-            var signature = string.Join("\n", problems.Select(static p => p.Spec + "\t" + p.Remedy));
-            if (!string.Equals(signature, _lastProblemSignature, StringComparison.Ordinal))
-            {
-                _lastProblemSignature = signature;
-                foreach (var problem in problems)
-                {
-                    Log.KeySourceEmpty(_logger, ProviderName, problem.Spec, problem.Remedy);
-                }
-            }
+            LogProblemsOnChange(problems);
 
             if (!_loadedOnce || added > 0 || removed > 0)
             {
                 _loadedOnce = true;
-                Log.KeysLoaded(_logger, ProviderName, next.Count, added, removed);
+                Log.KeysLoaded(_logger, ProviderName, next.Length, added, removed);
             }
         }
         catch (Exception ex)
         {
             // Called from watcher and timer threads: an unexpected fault must not crash the process.
             Log.ReloadFailed(_logger, ProviderName, ex);
+        }
+    }
+
+    private List<KeySourceProblem> ResolveSecrets(PoolSettings settings, List<string> secrets)
+    {
+        var problems = new List<KeySourceProblem>();
+        var remedies = new List<string>();
+        foreach (var spec in settings.Specs)
+        {
+            remedies.Clear();
+            KeySourceResolver.Resolve(spec, secrets, remedies);
+            foreach (var remedy in remedies)
+            {
+                problems.Add(new KeySourceProblem(ProviderName, spec.Describe(), remedy));
+            }
+        }
+        return problems;
+    }
+
+    private static (KeyEntry[] Next, int Added) MergeKeys(KeyEntry[] previous, List<string> secrets)
+    {
+        var bySecret = new Dictionary<string, KeyEntry>(previous.Length, StringComparer.Ordinal);
+        foreach (var entry in previous)
+        {
+            bySecret[entry.Secret] = entry;
+        }
+
+        var next = new List<KeyEntry>(secrets.Count);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var added = 0;
+        foreach (var secret in secrets)
+        {
+            if (!seen.Add(secret))
+            {
+                continue;
+            }
+
+            // Same secret, same entry: cooldowns, counters and a 401 verdict survive; a changed secret is a new, enabled key.
+            if (bySecret.TryGetValue(secret, out var existing))
+            {
+                next.Add(existing);
+            }
+            else
+            {
+                next.Add(new KeyEntry(secret));
+                added++;
+            }
+        }
+        return (next.ToArray(), added);
+    }
+
+    private void LogProblemsOnChange(List<KeySourceProblem> problems)
+    {
+        var signature = string.Join("\n", problems.Select(static p => p.Spec + "\t" + p.Remedy));
+        if (!string.Equals(signature, _lastProblemSignature, StringComparison.Ordinal))
+        {
+            _lastProblemSignature = signature;
+            foreach (var problem in problems)
+            {
+                Log.KeySourceEmpty(_logger, ProviderName, problem.Spec, problem.Remedy);
+            }
         }
     }
 
