@@ -1,4 +1,5 @@
 using AiProxy.Cli;
+using AiProxy.Configuration;
 using AiProxy.Hosting;
 
 if (args.Length > 0 && args[0] == "validate")

@@ -52,10 +52,5 @@ internal sealed class RouteCachePolicy
         return new RouteCachePolicy(ttl <= TimeSpan.Zero ? CacheMode.Off : mode, ttl, route?.Shared ?? false);
     }
 
-    internal static CacheMode ParseMode(string? mode) => mode?.ToLowerInvariant() switch
-    {
-        null or "deterministic" => CacheMode.Deterministic,
-        "always" => CacheMode.Always,
-        _ => CacheMode.Off,
-    };
+    internal static CacheMode ParseMode(string? mode) => CacheModeNames.Table.Parse(mode, CacheMode.Deterministic);
 }

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration;
 
 namespace AiProxy.Configuration;
 
-/// <summary>Reads the config file (plus env and command-line overrides), validates it and compiles a snapshot.</summary>
+/// <summary>The one loader and compiler: reads the config file (plus env and command-line overrides), validates it and compiles a snapshot.</summary>
 internal sealed class ConfigLoader
 {
     private readonly string[] _args;
@@ -19,10 +19,10 @@ internal sealed class ConfigLoader
 
     public string Path { get; }
 
-    /// <summary>Loads the file; returns errors (each with a JSON path) instead of throwing.</summary>
-    public List<ConfigError> TryLoad(int version, AiProxySnapshot? previous, out AiProxySnapshot? snapshot)
+    /// <summary>Reads and validates the file; returns every error (each with a JSON path) instead of throwing.</summary>
+    public List<ConfigError> Load(out LoadedConfig? config)
     {
-        snapshot = null;
+        config = null;
         byte[] bytes;
         try
         {
@@ -51,8 +51,20 @@ internal sealed class ConfigLoader
         var errors = ConfigValidator.Validate(root, out var options);
         if (errors.Count == 0)
         {
-            snapshot = SnapshotCompiler.Compile(options!, root, version, previous, _runtimes);
+            config = new LoadedConfig(options!, root);
         }
+        return errors;
+    }
+
+    /// <summary>Compiles a validated config; providers whose settings did not change keep their runtime from <paramref name="previous"/>.</summary>
+    public AiProxySnapshot Compile(LoadedConfig config, int version, AiProxySnapshot? previous)
+        => SnapshotCompiler.Compile(config, version, previous, _runtimes);
+
+    /// <summary>Reads, validates and compiles the file in one go (the validate command, reloads and tests).</summary>
+    public List<ConfigError> TryLoad(int version, AiProxySnapshot? previous, out AiProxySnapshot? snapshot)
+    {
+        var errors = Load(out var config);
+        snapshot = config is null ? null : Compile(config, version, previous);
         return errors;
     }
 

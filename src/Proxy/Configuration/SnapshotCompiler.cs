@@ -1,5 +1,4 @@
 using System.Text;
-using AiProxy.Configuration.Validation;
 using AiProxy.Routing;
 using AiProxy.Transforms.Upstream;
 using Microsoft.Extensions.Configuration;
@@ -15,14 +14,15 @@ internal static class SnapshotCompiler
     public const string ClusterPrefix = "aiproxy-provider-";
     private static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(5);
 
-    public static AiProxySnapshot Compile(AiProxyOptions options, IConfiguration configuration, int version, AiProxySnapshot? previous, ProviderRuntimeFactory runtimes)
+    public static AiProxySnapshot Compile(LoadedConfig config, int version, AiProxySnapshot? previous, ProviderRuntimeFactory runtimes)
     {
+        var options = config.Options;
         var providers = new Dictionary<string, ProviderRuntime>(StringComparer.OrdinalIgnoreCase);
         var signatures = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var clusters = new List<ClusterConfig>();
         foreach (var (name, p) in options.Providers)
         {
-            var signature = Signature(configuration.GetSection($"{AiProxyOptions.SectionName}:Providers:{name}"));
+            var signature = Signature(config.Root.GetSection($"{AiProxyOptions.SectionName}:Providers:{name}"));
             signatures[name] = signature;
             var clusterId = ClusterPrefix + name;
             if (previous is not null && previous.ProviderSignatures.TryGetValue(name, out var old) && old == signature
@@ -35,56 +35,66 @@ internal static class SnapshotCompiler
             {
                 providers[name] = runtimes.Create(name, p, clusterId);
             }
-
-            Duration.TryParse(p.Timeout, out var timeout);
-            clusters.Add(new ClusterConfig
-            {
-                ClusterId = clusterId,
-                Destinations = new Dictionary<string, DestinationConfig>
-                {
-                    ["upstream"] = new() { Address = p.BaseUrl!.TrimEnd('/') },
-                },
-                HttpClient = new HttpClientConfig
-                {
-                    EnableMultipleHttp2Connections = true,
-                    DangerousAcceptAnyServerCertificate = false,
-                },
-                HttpRequest = new ForwarderRequestConfig
-                {
-                    ActivityTimeout = timeout > TimeSpan.Zero ? timeout : DefaultTimeout,
-                },
-                Metadata = new Dictionary<string, string> { ["AiProxy.Provider"] = name },
-            });
+            clusters.Add(Cluster(name, clusterId, p));
         }
 
-        var routes = new CompiledRoute[options.Routes.Count];
+        var table = Routes(options.Routes, providers);
+        return new AiProxySnapshot
+        {
+            Version = version,
+            Options = options,
+            Routes = table,
+            Providers = providers,
+            ProviderSignatures = signatures,
+            YarpRoutes = [CatchAllRoute(table)],
+            YarpClusters = clusters,
+            ReverseProxyData = config.ReverseProxyData(),
+            Retry = new Pipeline.RetryPolicy(options.Retry, runtimes.Time),
+            Clients = global::AiProxy.Clients.ClientTable.Compile(options),
+            Prices = global::AiProxy.Metrics.PriceTable.Compile(options.Prices),
+        };
+    }
+
+    private static ClusterConfig Cluster(string name, string clusterId, ProviderOptions p)
+    {
+        Duration.TryParse(p.Timeout, out var timeout);
+        return new ClusterConfig
+        {
+            ClusterId = clusterId,
+            Destinations = new Dictionary<string, DestinationConfig>
+            {
+                ["upstream"] = new() { Address = p.BaseUrl!.TrimEnd('/') },
+            },
+            HttpClient = new HttpClientConfig
+            {
+                EnableMultipleHttp2Connections = true,
+                DangerousAcceptAnyServerCertificate = false,
+            },
+            HttpRequest = new ForwarderRequestConfig
+            {
+                ActivityTimeout = timeout > TimeSpan.Zero ? timeout : DefaultTimeout,
+            },
+            Metadata = new Dictionary<string, string> { ["AiProxy.Provider"] = name },
+        };
+    }
+
+    /// <summary>Compiles the routes; the default route is the one marked <c>Default</c>, else the first with <c>*</c>, else the first.</summary>
+    private static RouteTable Routes(List<RouteOptions> options, Dictionary<string, ProviderRuntime> providers)
+    {
+        var routes = new CompiledRoute[options.Count];
         CompiledRoute? defaultRoute = null;
         CompiledRoute? starRoute = null;
         for (var i = 0; i < routes.Length; i++)
         {
-            var r = options.Routes[i];
-            var models = new ModelGlob[r.Models!.Count];
-            for (var m = 0; m < models.Length; m++)
-            {
-                models[m] = new ModelGlob(r.Models[m].Trim());
-            }
-            var routeProviders = new ProviderRuntime[r.Providers!.Count];
-            for (var p = 0; p < routeProviders.Length; p++)
-            {
-                routeProviders[p] = providers[r.Providers[p]];
-            }
+            var r = options[i];
+            var models = r.Models!.Select(static m => new ModelGlob(m.Trim())).ToArray();
             var route = new CompiledRoute
             {
                 Name = r.Name ?? "route" + i,
                 Index = i,
                 Models = models,
-                Providers = routeProviders,
-                Balance = r.Balance?.ToLowerInvariant() switch
-                {
-                    "weighted" => BalanceMode.Weighted,
-                    "least-latency" => BalanceMode.LeastLatency,
-                    _ => BalanceMode.Fallback,
-                },
+                Providers = r.Providers!.Select(p => providers[p]).ToArray(),
+                Balance = BalanceModeNames.Table.Parse(r.Balance, BalanceMode.Fallback),
                 RewriteModel = r.RewriteModel,
             };
             routes[i] = route;
@@ -97,42 +107,18 @@ internal static class SnapshotCompiler
                 starRoute = route;
             }
         }
-        var table = new RouteTable(routes, defaultRoute ?? starRoute ?? routes[0]);
-
-        var yarpRoutes = new List<RouteConfig>
-        {
-            new()
-            {
-                RouteId = CatchAllRouteId,
-                ClusterId = table.Default.Providers[0].Target.ClusterId,
-                // Raw ReverseProxy routes (lower Order) and the proxy's own endpoints (/v1/models) win over this catch-all.
-                Order = 1000,
-                Match = new RouteMatch { Path = "/v1/{**rest}" },
-                Metadata = new Dictionary<string, string> { [UpstreamTransformProvider.MetadataKey] = "true" },
-            },
-        };
-
-        var raw = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (key, value) in configuration.GetSection("ReverseProxy").AsEnumerable())
-        {
-            raw[key] = value;
-        }
-
-        return new AiProxySnapshot
-        {
-            Version = version,
-            Options = options,
-            Routes = table,
-            Providers = providers,
-            ProviderSignatures = signatures,
-            YarpRoutes = yarpRoutes,
-            YarpClusters = clusters,
-            ReverseProxyData = raw,
-            Retry = new Pipeline.RetryPolicy(options.Retry, runtimes.Time),
-            Clients = global::AiProxy.Clients.ClientTable.Compile(options),
-            Prices = global::AiProxy.Metrics.PriceTable.Compile(options.Prices),
-        };
+        return new RouteTable(routes, defaultRoute ?? starRoute ?? routes[0]);
     }
+
+    private static RouteConfig CatchAllRoute(RouteTable table) => new()
+    {
+        RouteId = CatchAllRouteId,
+        ClusterId = table.Default.Providers[0].Target.ClusterId,
+        // Raw ReverseProxy routes (lower Order) and the proxy's own endpoints (/v1/models) win over this catch-all.
+        Order = 1000,
+        Match = new RouteMatch { Path = "/v1/{**rest}" },
+        Metadata = new Dictionary<string, string> { [UpstreamTransformProvider.MetadataKey] = "true" },
+    };
 
     private static string Signature(IConfigurationSection section)
     {

@@ -1,5 +1,4 @@
 using AiProxy.Configuration;
-using AiProxy.Configuration.Validation;
 using AiProxy.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -27,19 +26,16 @@ public static class AiProxyApplication
         ["Logging:LogLevel:AiProxy.Access"] = "Warning",
     };
 
-    /// <summary>Loads and validates the config, then builds the app; throws <see cref="InvalidConfigException"/> on a bad config.</summary>
+    /// <summary>Reads and validates the config once, then builds the app; throws <see cref="InvalidConfigException"/> on a bad config.</summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        // Validate before building the host so a bad config fails fast with every error; the store compiles it again with the host's services.
+        // Validate before building the host so a bad config fails fast with every error; the config store compiles
+        // this same validated config once, with the host's clock and logging.
         var loader = new ConfigLoader(ConfigLoader.ResolvePath(args), args);
-        var errors = loader.TryLoad(1, null, out var snapshot);
-        if (snapshot is null)
+        var errors = loader.Load(out var initial);
+        if (initial is null)
         {
             throw new InvalidConfigException(loader.Path, errors);
-        }
-        foreach (var runtime in snapshot.Providers.Values)
-        {
-            runtime.Dispose();
         }
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
@@ -67,28 +63,12 @@ public static class AiProxyApplication
             o.AddServerHeader = false;
         });
 
-        builder.Services.AddAiProxy(loader.Path, args, snapshot);
+        builder.Services.AddAiProxy(loader.Path, args, initial);
         builder.Services.AddAiProxyTracing(builder.Configuration);
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.MapAiProxy();
-        var store = app.Services.GetRequiredService<AiProxyConfigStore>();
-        app.Lifetime.ApplicationStarted.Register(store.StartWatching);
-        app.Lifetime.ApplicationStopped.Register(store.Dispose);
-        // Resolve now so spans are exported from the first request; the container disposes (flushes) it on shutdown.
-        app.Services.GetService<Telemetry.TracerProviderHolder>();
         return app;
     }
-}
-
-/// <summary>Thrown when the config file is invalid at start-up; carries every error with its JSON path.</summary>
-public sealed class InvalidConfigException(string path, IReadOnlyList<ConfigError> errors)
-    : Exception($"Invalid config {path}: {string.Join("; ", errors)}")
-{
-    /// <summary>Gets the config file path.</summary>
-    public string Path { get; } = path;
-
-    /// <summary>Gets the errors.</summary>
-    public IReadOnlyList<ConfigError> Errors { get; } = errors;
 }

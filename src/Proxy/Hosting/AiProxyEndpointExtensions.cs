@@ -18,17 +18,9 @@ namespace AiProxy.Hosting;
 /// <summary>Endpoint wiring for the proxy.</summary>
 public static class AiProxyEndpointExtensions
 {
-    /// <summary>Maps health, readiness, the model list and the proxy pipeline.</summary>
+    /// <summary>Maps health, readiness, the model list and the proxy pipeline; start-up work lives in <see cref="AiProxyStartupService"/>.</summary>
     public static WebApplication MapAiProxy(this WebApplication app)
     {
-        var store = app.Services.GetRequiredService<AiProxyConfigStore>();
-        (app.Services.GetRequiredService<IRedisConnection>() as RedisConnection)?.StartConnect();
-        // Subscribes to other replicas' cache purges as soon as Redis is up.
-        app.Services.GetRequiredService<Caching.Hybrid.CachePurgeBroadcast>();
-        app.Services.GetRequiredService<ProviderMetrics>();
-        var rawSection = app.Services.GetRequiredService<ReverseProxySectionSource>();
-        store.Changed += snapshot => rawSection.Update(snapshot.ReverseProxyData);
-
         // Accounting first so rejected requests (401) are counted too; identity before any /v1 endpoint.
         app.UseMiddleware<RequestAccountingMiddleware>();
         app.UseMiddleware<ClientIdentityMiddleware>();
@@ -36,7 +28,7 @@ public static class AiProxyEndpointExtensions
         app.MapGet("/healthz", static context => WriteJson(context, StatusCodes.Status200OK,
             new HealthReport { Status = "ok", ConfigVersion = context.RequestServices.GetRequiredService<AiProxyConfigStore>().Current.Version }));
         app.MapGet("/readyz", ReadyAsync);
-        if (store.Current.Options.Metrics?.Enabled != false)
+        if (app.Services.GetRequiredService<LoadedConfig>().Options.Metrics?.Enabled != false)
         {
             // Without the exporter no listener enables the instruments, so recording is close to free (see the bench's metrics-off target).
             app.MapAiProxyMetrics();

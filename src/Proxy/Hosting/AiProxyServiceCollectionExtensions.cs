@@ -18,20 +18,32 @@ namespace AiProxy.Hosting;
 /// <summary>Service registration for the proxy.</summary>
 public static class AiProxyServiceCollectionExtensions
 {
-    /// <summary>Adds AiProxy: config store (loaded and validated), YARP with the AiProxy config provider and transforms.</summary>
-    internal static IServiceCollection AddAiProxy(this IServiceCollection services, string configPath, string[] args, AiProxySnapshot initial)
+    /// <summary>
+    /// Adds AiProxy from a config read and validated once at start-up: the config store and its file watch, YARP with the
+    /// AiProxy config provider and transforms, and the start-up service. Settings read only at start-up (Redis, cache,
+    /// metrics) come from <paramref name="initial"/>.
+    /// </summary>
+    internal static IServiceCollection AddAiProxy(this IServiceCollection services, string configPath, string[] args, LoadedConfig initial)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.AddAiProxyPrometheus();
         services.TryAddSingleton<ProxyMetrics>();
+        services.AddSingleton(initial);
+        var rawSection = new ReverseProxySectionSource();
+        rawSection.Update(initial.ReverseProxyData());
+        services.AddSingleton(rawSection);
         services.TryAddSingleton(sp =>
         {
-            var time = sp.GetRequiredService<TimeProvider>();
-            var runtimes = new ProviderRuntimeFactory(time, sp.GetRequiredService<ILoggerFactory>(), watchFiles: true);
-            return new AiProxyConfigStore(new ConfigLoader(configPath, args, runtimes),
-                sp.GetRequiredService<ILogger<AiProxyConfigStore>>(), sp.GetRequiredService<ProxyMetrics>(), time);
+            // Compiled here, once, with the host's clock and logging: YARP reads the first snapshot while endpoints are mapped.
+            var runtimes = new ProviderRuntimeFactory(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(), watchFiles: true);
+            var store = new AiProxyConfigStore(new ConfigLoader(configPath, args, runtimes), initial, sp.GetRequiredService<ILogger<AiProxyConfigStore>>());
+            store.ReloadAttempted += sp.GetRequiredService<ProxyMetrics>().ConfigReloaded;
+            store.Changed += snapshot => rawSection.Update(snapshot.ReverseProxyData);
+            return store;
         });
+        services.AddHostedService<ConfigWatchService>();
+        services.AddHostedService<AiProxyStartupService>();
         // Redis settings are read at start-up: the one multiplexer of the process, shared by limits, cache and purges.
         var redis = initial.Options.Redis;
         services.TryAddSingleton<IRedisConnection>(sp => new RedisConnection(redis?.Configuration, sp.GetRequiredService<ILogger<RedisConnection>>()));
@@ -41,9 +53,6 @@ public static class AiProxyServiceCollectionExtensions
         services.TryAddSingleton<ModelCatalog>();
         services.AddAiProxyRateLimiting(o => o.ExpectedReplicas = initial.Options.Redis?.ExpectedReplicas ?? 1);
 
-        var rawSection = new ReverseProxySectionSource();
-        rawSection.Update(initial.ReverseProxyData);
-        services.AddSingleton(rawSection);
         var rawConfig = new ConfigurationBuilder().Add(rawSection).Build();
 
         services.AddSingleton<IProxyConfigProvider, AiProxyYarpConfigProvider>();

@@ -23,10 +23,6 @@ public sealed class RateLimitingOptions
     /// <value>Defaults to 1 second.</value>
     public TimeSpan ConcurrencyRetryAfter { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Gets or sets the completion tokens reserved when a request sets no <c>max_tokens</c>-like field.</summary>
-    /// <value>Defaults to 256.</value>
-    public int DefaultCompletionTokens { get; set; } = TokenEstimator.DefaultCompletionTokens;
-
     /// <summary>Gets or sets the prefix of the Redis keys; each client's keys share the hash tag <c>{clientId}</c> so the scripts work on Redis Cluster.</summary>
     /// <value>Defaults to <c>aiproxy:rl:</c>.</value>
     public string RedisKeyPrefix { get; set; } = "aiproxy:rl:";

@@ -13,7 +13,6 @@ internal sealed class RateLimitingOptionsValidator : IValidateOptions<RateLimiti
         if (options.RedisRetryInterval < TimeSpan.Zero) (errors ??= []).Add("RateLimiting.RedisRetryInterval must not be negative.");
         if (options.ConcurrencyLeaseTimeout <= TimeSpan.Zero) (errors ??= []).Add("RateLimiting.ConcurrencyLeaseTimeout must be positive.");
         if (options.ConcurrencyRetryAfter < TimeSpan.Zero) (errors ??= []).Add("RateLimiting.ConcurrencyRetryAfter must not be negative.");
-        if (options.DefaultCompletionTokens < 0) (errors ??= []).Add("RateLimiting.DefaultCompletionTokens must not be negative.");
         if (string.IsNullOrEmpty(options.RedisKeyPrefix)) (errors ??= []).Add("RateLimiting.RedisKeyPrefix must not be empty.");
         return errors is null ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

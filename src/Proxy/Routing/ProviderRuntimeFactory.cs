@@ -1,5 +1,4 @@
 using AiProxy.Configuration;
-using AiProxy.Configuration.Validation;
 using AiProxy.Transforms.Keys;
 using AiProxy.Transforms.Upstream;
 using Microsoft.Extensions.Logging;
@@ -27,7 +26,7 @@ internal sealed class ProviderRuntimeFactory
 
     public ProviderRuntime Create(string name, ProviderOptions p, string clusterId)
     {
-        var kind = ProviderValidator.ParseKind(p.Type)!.Value;
+        var kind = ProviderKindNames.Table.Parse(p.Type);
         var headers = new List<KeyValuePair<string, string>>();
         if (p.Headers is not null)
         {
@@ -49,11 +48,10 @@ internal sealed class ProviderRuntimeFactory
         UpstreamKeyPool? pool = null;
         if (requiresKey)
         {
-            KeyStrategyNames.TryParse(p.KeyStrategy, out var strategy);
             pool = new UpstreamKeyPool(name, new UpstreamKeyPoolOptions
             {
                 Keys = p.Keys ?? [],
-                Strategy = p.KeyStrategy is null ? KeyStrategy.QuotaAware : strategy,
+                Strategy = KeyStrategyNames.Table.Parse(p.KeyStrategy, KeyStrategy.QuotaAware),
                 Limits = new KeyLimits { RequestsPerMinute = p.Limits?.RequestsPerMinute, TokensPerMinute = p.Limits?.TokensPerMinute },
                 WatchFiles = _watchFiles,
             }, _time, _loggers.CreateLogger("AiProxy.Keys"));

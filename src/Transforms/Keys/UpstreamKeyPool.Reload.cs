@@ -1,9 +1,11 @@
+using AiProxy.Transforms.Configuration;
+
 namespace AiProxy.Transforms.Keys;
 
 public sealed partial class UpstreamKeyPool
 {
     private readonly Lock _reloadGate = new();
-    private readonly List<FileSystemWatcher> _watchers = [];
+    private FileWatch? _watch;
     private IReadOnlyList<KeySourceProblem> _problems = [];
     private string _lastProblemSignature = string.Empty;
     private ITimer? _pollTimer;
@@ -82,73 +84,86 @@ public sealed partial class UpstreamKeyPool
     {
         try
         {
-            var settings = _settings;
             var secrets = new List<string>();
-            var problems = new List<KeySourceProblem>();
-            var remedies = new List<string>();
-            foreach (var spec in settings.Specs)
-            {
-                remedies.Clear();
-                KeySourceResolver.Resolve(spec, secrets, remedies);
-                foreach (var remedy in remedies)
-                {
-                    problems.Add(new KeySourceProblem(ProviderName, spec.Describe(), remedy));
-                }
-            }
-
+            var problems = ResolveSecrets(_settings, secrets);
             var previous = _keys;
-            var bySecret = new Dictionary<string, KeyEntry>(previous.Length, StringComparer.Ordinal);
-            foreach (var entry in previous)
-            {
-                bySecret[entry.Secret] = entry;
-            }
-
-            var next = new List<KeyEntry>(secrets.Count);
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            var added = 0;
-            foreach (var secret in secrets)
-            {
-                if (!seen.Add(secret))
-                {
-                    continue;
-                }
-
-                // Same secret, same entry: cooldowns, counters and a 401 verdict survive; a changed secret is a new, enabled key.
-                if (bySecret.TryGetValue(secret, out var existing))
-                {
-                    next.Add(existing);
-                }
-                else
-                {
-                    next.Add(new KeyEntry(secret));
-                    added++;
-                }
-            }
-
-            var removed = previous.Length - (next.Count - added);
-            _keys = next.ToArray();
+            var (next, added) = MergeKeys(previous, secrets);
+            var removed = previous.Length - (next.Length - added);
+            _keys = next;
             Volatile.Write(ref _problems, problems);
-
-            var signature = string.Join("\n", problems.Select(static p => p.Spec + "\t" + p.Remedy));
-            if (!string.Equals(signature, _lastProblemSignature, StringComparison.Ordinal))
-            {
-                _lastProblemSignature = signature;
-                foreach (var problem in problems)
-                {
-                    Log.KeySourceEmpty(_logger, ProviderName, problem.Spec, problem.Remedy);
-                }
-            }
+            LogProblemsOnChange(problems);
 
             if (!_loadedOnce || added > 0 || removed > 0)
             {
                 _loadedOnce = true;
-                Log.KeysLoaded(_logger, ProviderName, next.Count, added, removed);
+                Log.KeysLoaded(_logger, ProviderName, next.Length, added, removed);
             }
         }
         catch (Exception ex)
         {
             // Called from watcher and timer threads: an unexpected fault must not crash the process.
             Log.ReloadFailed(_logger, ProviderName, ex);
+        }
+    }
+
+    private List<KeySourceProblem> ResolveSecrets(PoolSettings settings, List<string> secrets)
+    {
+        var problems = new List<KeySourceProblem>();
+        var remedies = new List<string>();
+        foreach (var spec in settings.Specs)
+        {
+            remedies.Clear();
+            KeySourceResolver.Resolve(spec, secrets, remedies);
+            foreach (var remedy in remedies)
+            {
+                problems.Add(new KeySourceProblem(ProviderName, spec.Describe(), remedy));
+            }
+        }
+        return problems;
+    }
+
+    private static (KeyEntry[] Next, int Added) MergeKeys(KeyEntry[] previous, List<string> secrets)
+    {
+        var bySecret = new Dictionary<string, KeyEntry>(previous.Length, StringComparer.Ordinal);
+        foreach (var entry in previous)
+        {
+            bySecret[entry.Secret] = entry;
+        }
+
+        var next = new List<KeyEntry>(secrets.Count);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var added = 0;
+        foreach (var secret in secrets)
+        {
+            if (!seen.Add(secret))
+            {
+                continue;
+            }
+
+            // Same secret, same entry: cooldowns, counters and a 401 verdict survive; a changed secret is a new, enabled key.
+            if (bySecret.TryGetValue(secret, out var existing))
+            {
+                next.Add(existing);
+            }
+            else
+            {
+                next.Add(new KeyEntry(secret));
+                added++;
+            }
+        }
+        return (next.ToArray(), added);
+    }
+
+    private void LogProblemsOnChange(List<KeySourceProblem> problems)
+    {
+        var signature = string.Join("\n", problems.Select(static p => p.Spec + "\t" + p.Remedy));
+        if (!string.Equals(signature, _lastProblemSignature, StringComparison.Ordinal))
+        {
+            _lastProblemSignature = signature;
+            foreach (var problem in problems)
+            {
+                Log.KeySourceEmpty(_logger, ProviderName, problem.Spec, problem.Remedy);
+            }
         }
     }
 
@@ -173,47 +188,13 @@ public sealed partial class UpstreamKeyPool
             return;
         }
 
-        var directories = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var spec in settings.Specs)
+        var paths = settings.Specs.Where(static s => s.Kind == KeySpecKind.File && s.Value.Length > 0).Select(static s => s.Value);
+        // No debounce: a reload is cheap and keeps the state of unchanged keys; a Secret swap is atomic.
+        _watch = new FileWatch(paths, Reload, TimeSpan.Zero, _timeProvider, _logger);
+        foreach (var (folder, error) in _watch.Failures)
         {
-            if (spec.Kind != KeySpecKind.File || spec.Value.Length == 0)
-            {
-                continue;
-            }
-
-            // Watch the directory even for a single file: Kubernetes replaces Secret files by swapping the ..data symlink beside them.
-            var full = Path.GetFullPath(spec.Value);
-            var directory = Directory.Exists(full) ? full : Path.GetDirectoryName(full);
-            if (directory is not null && Directory.Exists(directory))
-            {
-                directories.Add(directory);
-            }
-        }
-
-        foreach (var directory in directories)
-        {
-            FileSystemWatcher? watcher = null;
-            try
-            {
-                watcher = new FileSystemWatcher(directory)
-                {
-                    IncludeSubdirectories = false,
-                    NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.CreationTime,
-                };
-                watcher.Changed += OnFileEvent;
-                watcher.Created += OnFileEvent;
-                watcher.Deleted += OnFileEvent;
-                watcher.Renamed += OnFileEvent;
-                watcher.Error += OnWatcherError;
-                watcher.EnableRaisingEvents = true;
-                _watchers.Add(watcher);
-            }
-            catch (Exception ex) when (ex is IOException or ArgumentException or UnauthorizedAccessException or PlatformNotSupportedException)
-            {
-                // e.g. the inotify instance limit: polling still picks changes up.
-                watcher?.Dispose();
-                Log.WatchFailed(_logger, ProviderName, directory, ex);
-            }
+            // e.g. the inotify instance limit: polling still picks changes up.
+            Log.WatchFailed(_logger, ProviderName, folder, error);
         }
 
         if (settings.PollingInterval > TimeSpan.Zero)
@@ -224,18 +205,9 @@ public sealed partial class UpstreamKeyPool
 
     private void DisposeWatchersLocked()
     {
-        foreach (var watcher in _watchers)
-        {
-            watcher.EnableRaisingEvents = false;
-            watcher.Dispose();
-        }
-
-        _watchers.Clear();
+        _watch?.Dispose();
+        _watch = null;
         _pollTimer?.Dispose();
         _pollTimer = null;
     }
-
-    private void OnFileEvent(object sender, FileSystemEventArgs e) => QueueReload();
-
-    private void OnWatcherError(object sender, ErrorEventArgs e) => QueueReload();
 }

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using AiProxy.Configuration;
-using AiProxy.Configuration.Validation;
+using AiProxy.Routing;
+using AiProxy.Transforms.Keys;
+using AiProxy.Transforms.Upstream;
 
 namespace AiProxy.DeploymentTests.Configuration;
 
@@ -48,6 +50,7 @@ public sealed class SchemaSyncTests
     [InlineData("$.properties.AiProxy.properties.Routes.items.properties.Balance", "BalanceModes")]
     [InlineData("$.properties.AiProxy.properties.Routes.items.properties.Cache.properties.Mode", "CacheModes")]
     [InlineData("$.properties.AiProxy.properties.Cache.properties.Mode", "CacheModes")]
+    [InlineData("$.properties.AiProxy.properties.Cache.properties.Semantic.properties.Embeddings", "Embeddings")]
     public void SchemaEnum_NameTable_MatchesTheValidator(string schemaPath, string table)
     {
         var node = ConfigSchema.Document();
@@ -55,14 +58,19 @@ public sealed class SchemaSyncTests
         {
             node = node.GetProperty(segment);
         }
-        var values = node.GetProperty("enum").EnumerateArray().Select(v => v.GetString()).ToArray();
+        // A one-name set is written as "const" in the schema.
+        var values = node.TryGetProperty("enum", out var list)
+            ? list.EnumerateArray().Select(v => v.GetString()!).ToArray()
+            : [node.GetProperty("const").GetString()!];
 
-        string[] expected = table switch
+        // The same tables the validator checks against and the compiler maps from.
+        IReadOnlyList<string> expected = table switch
         {
-            "Types" => ProviderValidator.Types,
-            "KeyStrategies" => ProviderValidator.KeyStrategies,
-            "BalanceModes" => RouteValidator.BalanceModes,
-            _ => RouteValidator.CacheModes,
+            "Types" => ProviderKindNames.Table.Names,
+            "KeyStrategies" => KeyStrategyNames.Table.Names,
+            "BalanceModes" => BalanceModeNames.Table.Names,
+            "CacheModes" => CacheModeNames.Table.Names,
+            _ => EmbeddingsSourceNames.Table.Names,
         };
         Assert.Equal(expected, values);
     }

@@ -8,11 +8,10 @@ public sealed class KeyStrategyNamesTests
     [InlineData("round-robin", KeyStrategy.RoundRobin)]
     [InlineData("least-loaded", KeyStrategy.LeastLoaded)]
     [InlineData("quota-aware", KeyStrategy.QuotaAware)]
-    [InlineData("QuotaAware", KeyStrategy.QuotaAware)]
-    [InlineData(" Round-Robin ", KeyStrategy.RoundRobin)]
-    public void TryParse_KnownName_ReturnsStrategy(string name, KeyStrategy expected)
+    [InlineData("Round-Robin", KeyStrategy.RoundRobin)]
+    public void TryParse_ConfigName_ReturnsStrategy(string name, KeyStrategy expected)
     {
-        Assert.True(KeyStrategyNames.TryParse(name, out var strategy));
+        Assert.True(KeyStrategyNames.Table.TryParse(name, out var strategy));
         Assert.Equal(expected, strategy);
     }
 
@@ -20,18 +19,20 @@ public sealed class KeyStrategyNamesTests
     [InlineData(null)]
     [InlineData("")]
     [InlineData("random")]
-    public void TryParse_UnknownName_ReturnsFalse(string? name)
+    [InlineData("QuotaAware")]
+    [InlineData(" round-robin ")]
+    public void TryParse_NameTheValidatorRejects_ReturnsFalse(string? name)
     {
-        Assert.False(KeyStrategyNames.TryParse(name, out _));
+        Assert.False(KeyStrategyNames.Table.TryParse(name, out _));
     }
 
     [Theory]
     [InlineData(KeyStrategy.RoundRobin)]
     [InlineData(KeyStrategy.LeastLoaded)]
     [InlineData(KeyStrategy.QuotaAware)]
-    public void ToConfigName_Strategy_RoundTrips(KeyStrategy strategy)
+    public void NameOf_EveryStrategy_RoundTrips(KeyStrategy strategy)
     {
-        Assert.True(KeyStrategyNames.TryParse(strategy.ToConfigName(), out var parsed));
+        Assert.True(KeyStrategyNames.Table.TryParse(KeyStrategyNames.Table.NameOf(strategy), out var parsed));
         Assert.Equal(strategy, parsed);
     }
 }

@@ -1,77 +1,44 @@
+
 namespace AiProxy.Configuration.Validation;
 
-/// <summary>Validates <c>AiProxy:Cache</c>, <c>AiProxy:Redis</c> and the body limit.</summary>
-internal static class CacheValidator
+/// <summary>Validates <c>AiProxy:Cache</c>, the semantic cache included.</summary>
+internal sealed class CacheValidator : IConfigSectionValidator
 {
-    public static void Validate(AiProxyOptions options, List<ConfigError> errors)
+    private const string Root = "$.AiProxy.Cache";
+
+    public void Validate(ConfigValidationContext context)
     {
-        ProviderValidator.Positive(options.MaxRequestBodyBytes, "$.AiProxy.MaxRequestBodyBytes", errors);
-
-        if (options.Cache is { } cache)
+        if (context.Options.Cache is not { } cache)
         {
-            const string path = "$.AiProxy.Cache";
-            RouteValidator.CacheMode(cache.Mode, path + ".Mode", errors);
-            RouteValidator.Ttl(cache.Ttl, path + ".Ttl", errors);
-            ProviderValidator.Positive(cache.MemoryLimitBytes, path + ".MemoryLimitBytes", errors);
-            ProviderValidator.Positive(cache.MaxEntryBytes, path + ".MaxEntryBytes", errors);
-            if (cache.Semantic is { } semantic)
-            {
-                if (semantic.Threshold is { } t && (t <= 0 || t > 1))
-                {
-                    errors.Add(new(path + ".Semantic.Threshold", $"Threshold must be in (0, 1], found {t}"));
-                }
-                if (semantic.Provider is { } p && !options.Providers.ContainsKey(p))
-                {
-                    errors.Add(new(path + ".Semantic.Provider", $"unknown provider '{p}'; known providers: {string.Join(", ", options.Providers.Keys)}"));
-                }
-                if (semantic.Embeddings is { } e && !string.Equals(e, "local", StringComparison.OrdinalIgnoreCase))
-                {
-                    errors.Add(new(path + ".Semantic.Embeddings", $"Embeddings is 'local' or absent (then set Provider and Model), found '{e}'"));
-                }
-            }
+            return;
         }
-
-        if (options.Redis is { } redis)
+        context.OneOf(CacheModeNames.Table, cache.Mode, Root + ".Mode", "cache mode");
+        context.PositiveDuration(cache.Ttl, Root + ".Ttl");
+        context.Positive(cache.MemoryLimitBytes, Root + ".MemoryLimitBytes");
+        context.Positive(cache.MaxEntryBytes, Root + ".MaxEntryBytes");
+        if (cache.Semantic is { } semantic)
         {
-            if (string.IsNullOrWhiteSpace(redis.Configuration))
-            {
-                errors.Add(new("$.AiProxy.Redis.Configuration", "Configuration is required when Redis is present (e.g. 127.0.0.1:6379)"));
-            }
-            ProviderValidator.Positive(redis.ExpectedReplicas, "$.AiProxy.Redis.ExpectedReplicas", errors);
-            RouteValidator.Ttl(redis.OperationTimeout, "$.AiProxy.Redis.OperationTimeout", errors);
-        }
-
-        if (options.Retry is { } retry)
-        {
-            ProviderValidator.Positive(retry.MaxAttempts, "$.AiProxy.Retry.MaxAttempts", errors);
-            RouteValidator.Ttl(retry.Deadline, "$.AiProxy.Retry.Deadline", errors);
-            if (retry.BaseDelay is not null && !Duration.TryParse(retry.BaseDelay, out _))
-            {
-                errors.Add(new("$.AiProxy.Retry.BaseDelay", $"'{retry.BaseDelay}' is not a duration (use e.g. 100ms)"));
-            }
-        }
-
-        if (options.Prices is { } prices)
-        {
-            foreach (var (model, price) in prices)
-            {
-                var path = "$.AiProxy.Prices." + model;
-                if (price is null)
-                {
-                    continue;
-                }
-                NonNegative(price.InputPerMillion, path + ".InputPerMillion", errors);
-                NonNegative(price.OutputPerMillion, path + ".OutputPerMillion", errors);
-                NonNegative(price.CachedInputPerMillion, path + ".CachedInputPerMillion", errors);
-            }
+            Semantic(context, semantic);
         }
     }
 
-    private static void NonNegative(double? value, string path, List<ConfigError> errors)
+    private static void Semantic(ConfigValidationContext context, SemanticCacheOptions semantic)
     {
-        if (value is < 0)
+        const string path = Root + ".Semantic";
+        if (semantic.Threshold is { } t && (t <= 0 || t > 1))
         {
-            errors.Add(new(path, $"must not be negative, found {value}"));
+            context.Add(path + ".Threshold", $"Threshold must be in (0, 1], found {t}");
+        }
+        var providers = context.Options.Providers;
+        if (semantic.Provider is { } p && !providers.ContainsKey(p))
+        {
+            context.Add(path + ".Provider", $"unknown provider '{p}'; known providers: {string.Join(", ", providers.Keys)}");
+        }
+        if (semantic.Embeddings is { } e && !EmbeddingsSourceNames.Table.TryParse(e, out _))
+        {
+            context.Add(path + ".Embeddings", $"Embeddings is {Quoted(EmbeddingsSourceNames.Table.Names)} or absent (then set Provider and Model), found '{e}'");
         }
     }
+
+    private static string Quoted(IReadOnlyList<string> names) => string.Join(" or ", names.Select(static n => $"'{n}'"));
 }

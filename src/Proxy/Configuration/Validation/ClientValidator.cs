@@ -1,52 +1,40 @@
 namespace AiProxy.Configuration.Validation;
 
-/// <summary>Validates <c>AiProxy:Clients</c> and the anonymous limits.</summary>
-internal static class ClientValidator
+/// <summary>Validates <c>AiProxy:Clients</c> and <c>AiProxy:AnonymousRateLimit</c>.</summary>
+internal sealed class ClientValidator : IConfigSectionValidator
 {
-    public static void Validate(AiProxyOptions options, Func<string, bool> sectionExists, List<ConfigError> errors)
+    public void Validate(ConfigValidationContext context)
     {
-        if (options.AnonymousRateLimit is { } anon)
+        if (context.Options.AnonymousRateLimit is { } anon)
         {
-            Limits(anon, "$.AiProxy.AnonymousRateLimit", errors);
+            Limits(context, anon, "$.AiProxy.AnonymousRateLimit");
         }
-        if (options.Clients is null)
-        {
-            return;
-        }
-        foreach (var (name, client) in options.Clients)
+        foreach (var (name, client) in context.Options.Clients ?? [])
         {
             var path = "$.AiProxy.Clients." + name;
             if (client is null)
             {
-                errors.Add(new(path, "client must be an object"));
+                context.Add(path, "client must be an object");
                 continue;
             }
-            if (client.Keys is null && !sectionExists($"AiProxy:Clients:{name}:Keys"))
+            var keysPresent = context.SectionExists($"AiProxy:Clients:{name}:Keys");
+            if (client.Keys is null && !keysPresent)
             {
-                errors.Add(new(path + ".Keys", "Keys is required: the keys this client sends as its API key"));
+                context.Add(path + ".Keys", "Keys is required: the keys this client sends as its API key");
             }
-            ProviderValidator.ValidateKeys(client.Keys, sectionExists($"AiProxy:Clients:{name}:Keys"), path + ".Keys", errors);
+            context.KeyList(client.Keys, keysPresent, path + ".Keys");
             if (client.RateLimit is { } limits)
             {
-                Limits(limits, path + ".RateLimit", errors);
+                Limits(context, limits, path + ".RateLimit");
             }
-            if (client.AllowedModels is { } models)
-            {
-                for (var i = 0; i < models.Count; i++)
-                {
-                    if (string.IsNullOrWhiteSpace(models[i]))
-                    {
-                        errors.Add(new(ConfigPath.Index(path + ".AllowedModels", i), "model pattern is empty"));
-                    }
-                }
-            }
+            context.ModelPatterns(client.AllowedModels, path + ".AllowedModels");
         }
     }
 
-    private static void Limits(ClientRateLimitOptions limits, string path, List<ConfigError> errors)
+    private static void Limits(ConfigValidationContext context, ClientRateLimitOptions limits, string path)
     {
-        ProviderValidator.Positive(limits.RequestsPerMinute, path + ".RequestsPerMinute", errors);
-        ProviderValidator.Positive(limits.TokensPerMinute, path + ".TokensPerMinute", errors);
-        ProviderValidator.Positive(limits.MaxConcurrent, path + ".MaxConcurrent", errors);
+        context.Positive(limits.RequestsPerMinute, path + ".RequestsPerMinute");
+        context.Positive(limits.TokensPerMinute, path + ".TokensPerMinute");
+        context.Positive(limits.MaxConcurrent, path + ".MaxConcurrent");
     }
 }

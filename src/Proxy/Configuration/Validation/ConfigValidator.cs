@@ -2,9 +2,22 @@ using Microsoft.Extensions.Configuration;
 
 namespace AiProxy.Configuration.Validation;
 
-/// <summary>Runs every validator and reports all errors at once.</summary>
+/// <summary>Checks the shape, binds, then runs one validator per concern and reports all errors at once.</summary>
 internal static class ConfigValidator
 {
+    /// <summary>The section validators, in the order their errors are listed.</summary>
+    internal static readonly IConfigSectionValidator[] Sections =
+    [
+        new ProviderValidator(),
+        new RouteValidator(),
+        new ClientValidator(),
+        new BodyLimitValidator(),
+        new CacheValidator(),
+        new RedisValidator(),
+        new RetryValidator(),
+        new PriceValidator(),
+    ];
+
     /// <summary>Binds and validates; <paramref name="options"/> is null when the shape is too broken to bind.</summary>
     public static List<ConfigError> Validate(IConfiguration configuration, out AiProxyOptions? options)
     {
@@ -35,11 +48,11 @@ internal static class ConfigValidator
             return errors;
         }
 
-        bool Exists(string key) => configuration.GetSection(key).Exists();
-        ProviderValidator.Validate(bound, Exists, errors);
-        RouteValidator.Validate(bound, errors);
-        ClientValidator.Validate(bound, Exists, errors);
-        CacheValidator.Validate(bound, errors);
+        var context = new ConfigValidationContext(bound, configuration, errors);
+        foreach (var validator in Sections)
+        {
+            validator.Validate(context);
+        }
         if (errors.Count == 0)
         {
             options = bound;

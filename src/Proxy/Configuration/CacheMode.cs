@@ -1,4 +1,4 @@
-namespace AiProxy.Caching;
+namespace AiProxy.Configuration;
 
 /// <summary>When answers are cached (<c>AiProxy:Cache:Mode</c>, overridable per route).</summary>
 internal enum CacheMode

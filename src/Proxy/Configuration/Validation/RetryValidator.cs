@@ -1,0 +1,19 @@
+namespace AiProxy.Configuration.Validation;
+
+/// <summary>Validates <c>AiProxy:Retry</c>.</summary>
+internal sealed class RetryValidator : IConfigSectionValidator
+{
+    public void Validate(ConfigValidationContext context)
+    {
+        if (context.Options.Retry is not { } retry)
+        {
+            return;
+        }
+        context.Positive(retry.MaxAttempts, "$.AiProxy.Retry.MaxAttempts");
+        context.PositiveDuration(retry.Deadline, "$.AiProxy.Retry.Deadline");
+        if (retry.BaseDelay is not null && !Duration.TryParse(retry.BaseDelay, out _))
+        {
+            context.Add("$.AiProxy.Retry.BaseDelay", $"'{retry.BaseDelay}' is not a duration (use e.g. 100ms)");
+        }
+    }
+}

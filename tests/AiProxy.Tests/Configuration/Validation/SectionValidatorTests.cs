@@ -1,0 +1,69 @@
+using AiProxy.Configuration.Validation;
+using static AiProxy.Tests.Configuration.Validation.SectionValidatorHarness;
+
+namespace AiProxy.Tests.Configuration.Validation;
+
+/// <summary>The small section validators: clients, body limit, cache, Redis, retry and prices.</summary>
+public sealed class SectionValidatorTests
+{
+    public static TheoryData<string, string, string> Invalid => new()
+    {
+        { nameof(ClientValidator), """{"Clients":{"a":{}}}""", "$.AiProxy.Clients.a.Keys: Keys is required: the keys this client sends as its API key" },
+        { nameof(ClientValidator), """{"Clients":{"a":{"Keys":["file:"]}}}""", "$.AiProxy.Clients.a.Keys[0]: file: needs a path (file:/path/to/key)" },
+        { nameof(ClientValidator), """{"Clients":{"a":{"Keys":["k"],"RateLimit":{"MaxConcurrent":0}}}}""", "$.AiProxy.Clients.a.RateLimit.MaxConcurrent: must be a positive number, found 0" },
+        { nameof(ClientValidator), """{"Clients":{"a":{"Keys":["k"],"AllowedModels":[""]}}}""", "$.AiProxy.Clients.a.AllowedModels[0]: model pattern is empty" },
+        { nameof(ClientValidator), """{"AnonymousRateLimit":{"TokensPerMinute":-1}}""", "$.AiProxy.AnonymousRateLimit.TokensPerMinute: must be a positive number, found -1" },
+        { nameof(BodyLimitValidator), """{"MaxRequestBodyBytes":0}""", "$.AiProxy.MaxRequestBodyBytes: must be a positive number, found 0" },
+        { nameof(CacheValidator), """{"Cache":{"Mode":"sometimes"}}""", "$.AiProxy.Cache.Mode: unknown cache mode 'sometimes'; one of: deterministic, always, off" },
+        { nameof(CacheValidator), """{"Cache":{"Ttl":"forever"}}""", "$.AiProxy.Cache.Ttl: 'forever' is not a positive duration (use e.g. 01:00:00, 30m or 3600s)" },
+        { nameof(CacheValidator), """{"Cache":{"MaxEntryBytes":0}}""", "$.AiProxy.Cache.MaxEntryBytes: must be a positive number, found 0" },
+        { nameof(CacheValidator), """{"Cache":{"Semantic":{"Threshold":1.5}}}""", "$.AiProxy.Cache.Semantic.Threshold: Threshold must be in (0, 1], found 1.5" },
+        { nameof(CacheValidator), """{"Cache":{"Semantic":{"Embeddings":"remote"}}}""", "$.AiProxy.Cache.Semantic.Embeddings: Embeddings is 'local' or absent (then set Provider and Model), found 'remote'" },
+        { nameof(CacheValidator), """{"Cache":{"Semantic":{"Provider":"nope"}}}""", "$.AiProxy.Cache.Semantic.Provider: unknown provider 'nope'; known providers: " },
+        { nameof(RedisValidator), """{"Redis":{"ExpectedReplicas":2}}""", "$.AiProxy.Redis.Configuration: Configuration is required when Redis is present (e.g. 127.0.0.1:6379)" },
+        { nameof(RedisValidator), """{"Redis":{"Configuration":"r:6379","OperationTimeout":"0ms"}}""", "$.AiProxy.Redis.OperationTimeout: '0ms' is not a positive duration (use e.g. 01:00:00, 30m or 3600s)" },
+        { nameof(RetryValidator), """{"Retry":{"MaxAttempts":0}}""", "$.AiProxy.Retry.MaxAttempts: must be a positive number, found 0" },
+        { nameof(RetryValidator), """{"Retry":{"BaseDelay":"soon"}}""", "$.AiProxy.Retry.BaseDelay: 'soon' is not a duration (use e.g. 100ms)" },
+        { nameof(RetryValidator), """{"Retry":{"Deadline":"0s"}}""", "$.AiProxy.Retry.Deadline: '0s' is not a positive duration (use e.g. 01:00:00, 30m or 3600s)" },
+        { nameof(PriceValidator), """{"Prices":{"gpt-*":{"OutputPerMillion":-1}}}""", "$.AiProxy.Prices.gpt-*.OutputPerMillion: must not be negative, found -1" },
+    };
+
+    public static TheoryData<string, string> Valid => new()
+    {
+        { nameof(ClientValidator), """{"Clients":{"a":{"Keys":["env:A"],"RateLimit":{"RequestsPerMinute":60},"AllowedModels":["gpt-*"]}}}""" },
+        { nameof(BodyLimitValidator), """{"MaxRequestBodyBytes":1024}""" },
+        { nameof(CacheValidator), """{"Cache":{"Mode":"Always","Ttl":"1h","Semantic":{"Enabled":true,"Threshold":1,"Embeddings":"LOCAL"}}}""" },
+        { nameof(RedisValidator), """{"Redis":{"Configuration":"127.0.0.1:6379","ExpectedReplicas":3,"OperationTimeout":"250ms"}}""" },
+        { nameof(RetryValidator), """{"Retry":{"MaxAttempts":2,"Deadline":"30s","BaseDelay":"0ms"}}""" },
+        { nameof(PriceValidator), """{"Prices":{"gpt-4o":{"InputPerMillion":2.5,"OutputPerMillion":10,"CachedInputPerMillion":0}}}""" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Invalid))]
+    public void Validate_InvalidSection_ReportsPathAndMessage(string validator, string json, string expected)
+    {
+        var errors = Run(Section(validator), json);
+
+        Assert.Equal(expected, Assert.Single(errors).ToString());
+    }
+
+    [Theory]
+    [MemberData(nameof(Valid))]
+    public void Validate_ValidSection_NoErrors(string validator, string json)
+    {
+        var errors = Run(Section(validator), json);
+
+        Assert.True(errors.Count == 0, Describe(errors));
+    }
+
+    [Fact]
+    public void Sections_EveryConcernOnce_InReportOrder()
+    {
+        Assert.Equal(
+            [typeof(ProviderValidator), typeof(RouteValidator), typeof(ClientValidator), typeof(BodyLimitValidator), typeof(CacheValidator),
+             typeof(RedisValidator), typeof(RetryValidator), typeof(PriceValidator)],
+            ConfigValidator.Sections.Select(v => v.GetType()));
+    }
+
+    private static IConfigSectionValidator Section(string name) => ConfigValidator.Sections.Single(v => v.GetType().Name == name);
+}
