@@ -31,7 +31,8 @@ public sealed class SemanticCacheOptions
     /// <summary>Gets or sets a value indicating whether the semantic cache is used.</summary>
     public bool? Enabled { get; set; }
 
-    /// <summary>Gets or sets the cosine similarity needed for a hit.</summary>
+    /// <summary>Gets or sets the cosine similarity needed for a hit (the guards must also pass).</summary>
+    /// <value>Defaults to 0.88, the value the evaluation set picked.</value>
     public double? Threshold { get; set; }
 
     /// <summary>Gets or sets <c>local</c> for the built-in embedder; otherwise use <see cref="Provider"/> and <see cref="Model"/>.</summary>

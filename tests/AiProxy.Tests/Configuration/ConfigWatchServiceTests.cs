@@ -42,7 +42,10 @@ public sealed class ConfigWatchServiceTests : IAsyncDisposable
     {
         await _service.StartAsync(CancellationToken.None);
 
-        File.WriteAllText(_path, Config("b"));
+        // Replaced in one step, as editors and Kubernetes do: a plain rewrite can be seen half-written (an invalid attempt).
+        var next = _path + ".next";
+        File.WriteAllText(next, Config("b"));
+        File.Move(next, _path, overwrite: true);
 
         await UntilAsync(() => _store.Current.Version == 2);
         Assert.Equal("b", _store.Current.Routes.Routes[0].Name);

@@ -38,6 +38,19 @@ internal sealed class CacheValidator : IConfigSectionValidator
         {
             context.Add(path + ".Embeddings", $"Embeddings is {Quoted(EmbeddingsSourceNames.Table.Names)} or absent (then set Provider and Model), found '{e}'");
         }
+        if ((semantic.Provider is null) != (semantic.Model is null))
+        {
+            context.Add(path + (semantic.Provider is null ? ".Provider" : ".Model"), "Provider and Model go together: the embedding model and the provider that serves it");
+        }
+        context.PositiveDuration(semantic.EmbeddingBudget, path + ".EmbeddingBudget");
+        context.PositiveDuration(semantic.Ttl, path + ".Ttl");
+        context.Positive(semantic.MaxTurns, path + ".MaxTurns");
+        context.Positive(semantic.MaxEntries, path + ".MaxEntries");
+        context.Positive(semantic.MaxBytes, path + ".MaxBytes");
+        if (semantic.Margin is { } m && (m < 0 || m >= 1))
+        {
+            context.Add(path + ".Margin", $"Margin must be in [0, 1), found {m}");
+        }
     }
 
     private static string Quoted(IReadOnlyList<string> names) => string.Join(" or ", names.Select(static n => $"'{n}'"));
