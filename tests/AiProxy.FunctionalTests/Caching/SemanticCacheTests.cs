@@ -79,6 +79,20 @@ public sealed class SemanticCacheTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ReversedDirection_OfAStoredPrompt_IsAnsweredUpstream()
+    {
+        await using var proxy = await ProxyServer.StartAsync(Config());
+        await ChatAsync(proxy.Client, Ask("How do I convert Celsius to Fahrenheit?"));
+        await RememberedAsync(proxy, 1);
+
+        var reversed = await ChatAsync(proxy.Client, Ask("How do I convert Fahrenheit to Celsius?"));
+        var paraphrase = await ChatAsync(proxy.Client, Ask("How can I convert Celsius into Fahrenheit?"));
+
+        Assert.Equal(("miss", "semantic-hit"), (reversed.Cache, paraphrase.Cache)); // the ordering guard, then a true paraphrase
+        Assert.Equal(2, _upstream.RequestCount);
+    }
+
+    [Fact]
     public async Task OtherSystemPromptModelOrClient_NeverShareEntries()
     {
         var clients = ""","Clients":{"a":{"Keys":["sk-client-a"]},"b":{"Keys":["sk-client-b"]}}""";
