@@ -30,6 +30,14 @@ internal static class FullScrape
 
         if (includePending)
         {
+            var semantic = new AiProxy.Caching.Semantic.SemanticCacheMetrics(factory, ProxyMetrics.MeterName);
+            semantic.Hit();
+            semantic.Miss("below_threshold");
+            semantic.GuardRejected("negation");
+            semantic.Similarity(0.93f);
+            semantic.EmbeddingDuration(TimeSpan.FromMilliseconds(6), "ok");
+            semantic.ObserveEntries(() => 42);
+
             // The shapes announced to the cache and key-pool authors: names, units and labels.
             var meter = factory.Create(ProxyMetrics.MeterName);
             meter.CreateCounter<long>("aiproxy.cache.lookups", "{lookup}", "Cache lookups by layer and result.")

@@ -38,5 +38,15 @@ internal static class MetricCatalog
         "aiproxy_provider_tokens_usage",
     ];
 
-    public static IEnumerable<string> All => Current.Concat(Pending);
+    /// <summary>Exported by the semantic cache (<c>SemanticCacheMetrics</c>) when <c>Cache.Semantic.Enabled</c>.</summary>
+    public static readonly string[] Semantic =
+    [
+        "aiproxy_semantic_lookups_total",
+        "aiproxy_semantic_guard_rejections_total",
+        "aiproxy_semantic_similarity",
+        "aiproxy_semantic_embedding_duration_seconds",
+        "aiproxy_semantic_entries",
+    ];
+
+    public static IEnumerable<string> All => Current.Concat(Pending).Concat(Semantic);
 }
