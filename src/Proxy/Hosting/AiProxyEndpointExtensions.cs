@@ -23,6 +23,8 @@ public static class AiProxyEndpointExtensions
     {
         // Accounting first so rejected requests (401) are counted too; identity before any /v1 endpoint.
         app.UseMiddleware<RequestAccountingMiddleware>();
+        // Shutdown and overload refusals before any work (health, readiness and /metrics never pass through it).
+        app.UseMiddleware<Admission.AdmissionMiddleware>();
         app.UseMiddleware<ClientIdentityMiddleware>();
 
         app.MapGet("/healthz", static context => WriteJson(context, StatusCodes.Status200OK,
@@ -57,6 +59,11 @@ public static class AiProxyEndpointExtensions
         var redis = context.RequestServices.GetRequiredService<IRedisConnection>();
         string? redisState = null;
         var ready = true;
+        if (context.RequestServices.GetRequiredService<Admission.DrainState>().IsDraining)
+        {
+            return WriteJson(context, StatusCodes.Status503ServiceUnavailable,
+                new HealthReport { Status = "draining", ConfigVersion = store.Current.Version });
+        }
         if (redis.IsConfigured)
         {
             redis.TryGetDatabase();

@@ -51,6 +51,13 @@ public static class AiProxyServiceCollectionExtensions
         services.TryAddSingleton<ModelLabels>();
         services.TryAddSingleton<ProviderMetrics>();
         services.TryAddSingleton<ModelCatalog>();
+        services.TryAddSingleton(new Admission.OverloadGate(initial.Options.Overload));
+        services.TryAddSingleton<Admission.DrainState>();
+        services.TryAddSingleton<Admission.AdmissionMetrics>();
+        // SIGTERM: in-flight requests and streams get DrainTimeout to finish (Kubernetes' grace period is 30 s).
+        var drain = Duration.TryParse(initial.Options.DrainTimeout, out var drainTimeout) && drainTimeout > TimeSpan.Zero
+            ? drainTimeout : TimeSpan.FromSeconds(25);
+        services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = drain);
         services.AddAiProxyRateLimiting(o => o.ExpectedReplicas = initial.Options.Redis?.ExpectedReplicas ?? 1);
 
         var rawConfig = new ConfigurationBuilder().Add(rawSection).Build();

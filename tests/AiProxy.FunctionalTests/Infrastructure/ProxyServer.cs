@@ -57,6 +57,9 @@ public sealed class ProxyServer : IAsyncDisposable
         return new ProxyServer(app, configPath, new Uri(address.TrimEnd('/') + "/"), logs);
     }
 
+    /// <summary>Stops the host as SIGTERM does (drain, then stop); DisposeAsync afterwards is still safe.</summary>
+    public Task StopAsync() => _app.StopAsync();
+
     /// <summary>Rewrites the config file (hot reload picks it up).</summary>
     public Task WriteConfigAsync(string json) => File.WriteAllTextAsync(ConfigPath, json);
 

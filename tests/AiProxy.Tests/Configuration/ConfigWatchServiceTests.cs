@@ -47,7 +47,8 @@ public sealed class ConfigWatchServiceTests : IAsyncDisposable
         File.WriteAllText(next, Config("b"));
         File.Move(next, _path, overwrite: true);
 
-        await UntilAsync(() => _store.Current.Version == 2);
+        // The store publishes the new snapshot before it reports the attempt: wait for both.
+        await UntilAsync(() => _store.Current.Version == 2 && Attempts().Count > 0);
         Assert.Equal("b", _store.Current.Routes.Routes[0].Name);
         Assert.Equal([true], Attempts());
     }

@@ -37,6 +37,7 @@ internal static class FullScrape
             semantic.Similarity(0.93f);
             semantic.EmbeddingDuration(TimeSpan.FromMilliseconds(6), "ok");
             semantic.ObserveEntries(() => 42);
+            new AiProxy.Admission.AdmissionMetrics(factory).Shed(AiProxy.Admission.AdmissionMetrics.QueueFull);
 
             // The shapes announced to the cache and key-pool authors: names, units and labels.
             var meter = factory.Create(ProxyMetrics.MeterName);

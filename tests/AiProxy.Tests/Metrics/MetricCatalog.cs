@@ -48,5 +48,11 @@ internal static class MetricCatalog
         "aiproxy_semantic_entries",
     ];
 
-    public static IEnumerable<string> All => Current.Concat(Pending).Concat(Semantic);
+    /// <summary>Exported by the admission gate (overload shedding, shutdown drain).</summary>
+    public static readonly string[] Admission =
+    [
+        "aiproxy_requests_shed_total",
+    ];
+
+    public static IEnumerable<string> All => Current.Concat(Pending).Concat(Semantic).Concat(Admission);
 }

@@ -29,7 +29,9 @@ public sealed class ClientRateLimiterRedisTests(ITestOutputHelper output) : IAsy
         var result = new RateLimiterHarness[count];
         for (var i = 0; i < count; i++)
         {
-            var connection = new RedisConnection(_server.Configuration, NullLogger<RedisConnection>.Instance);
+            // Generous command timeouts: these tests are about exact sharing, and a loaded CI machine must not turn a slow
+            // script into a local fallback.
+            var connection = new RedisConnection(_server.Configuration + ",asyncTimeout=10000,syncTimeout=10000", NullLogger<RedisConnection>.Instance);
             connection.StartConnect();
             _connections.Add(connection);
             await WaitUntilAsync(() => connection.IsConnected);

@@ -16,6 +16,7 @@ internal static class ConfigValidator
         new RedisValidator(),
         new RetryValidator(),
         new PriceValidator(),
+        new OverloadValidator(),
     ];
 
     /// <summary>Binds and validates; <paramref name="options"/> is null when the shape is too broken to bind.</summary>

@@ -19,6 +19,9 @@ public sealed class SectionValidatorTests
         { nameof(CacheValidator), """{"Cache":{"MaxEntryBytes":0}}""", "$.AiProxy.Cache.MaxEntryBytes: must be a positive number, found 0" },
         { nameof(CacheValidator), """{"Cache":{"Semantic":{"Threshold":1.5}}}""", "$.AiProxy.Cache.Semantic.Threshold: Threshold must be in (0, 1], found 1.5" },
         { nameof(CacheValidator), """{"Cache":{"Semantic":{"Embeddings":"remote"}}}""", "$.AiProxy.Cache.Semantic.Embeddings: Embeddings is 'local' or absent (then set Provider and Model), found 'remote'" },
+        { nameof(OverloadValidator), """{"Overload":{"QueueTimeout":"soon"}}""", "$.AiProxy.Overload.QueueTimeout: 'soon' is not a positive duration (use e.g. 01:00:00, 30m or 3600s)" },
+        { nameof(OverloadValidator), """{"Overload":{"MaxConcurrent":0}}""", "$.AiProxy.Overload.MaxConcurrent: must be a positive number, found 0" },
+        { nameof(OverloadValidator), """{"DrainTimeout":"-1s"}""", "$.AiProxy.DrainTimeout: '-1s' is not a positive duration (use e.g. 01:00:00, 30m or 3600s)" },
         { nameof(CacheValidator), """{"Cache":{"Semantic":{"Provider":"nope","Model":"m"}}}""", "$.AiProxy.Cache.Semantic.Provider: unknown provider 'nope'; known providers: " },
         { nameof(RedisValidator), """{"Redis":{"ExpectedReplicas":2}}""", "$.AiProxy.Redis.Configuration: Configuration is required when Redis is present (e.g. 127.0.0.1:6379)" },
         { nameof(RedisValidator), """{"Redis":{"Configuration":"r:6379","OperationTimeout":"0ms"}}""", "$.AiProxy.Redis.OperationTimeout: '0ms' is not a positive duration (use e.g. 01:00:00, 30m or 3600s)" },
@@ -61,7 +64,7 @@ public sealed class SectionValidatorTests
     {
         Assert.Equal(
             [typeof(ProviderValidator), typeof(RouteValidator), typeof(ClientValidator), typeof(BodyLimitValidator), typeof(CacheValidator),
-             typeof(RedisValidator), typeof(RetryValidator), typeof(PriceValidator)],
+             typeof(RedisValidator), typeof(RetryValidator), typeof(PriceValidator), typeof(OverloadValidator)],
             ConfigValidator.Sections.Select(v => v.GetType()));
     }
 
