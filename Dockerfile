@@ -23,11 +23,11 @@ COPY --from=build /app ./
 # mounted at /etc/aiproxy replaces it and is watched for edits.
 COPY config/aiproxy.json config/aiproxy.schema.json /etc/aiproxy/
 # ASPNETCORE_URLS: all interfaces inside the container (the proxy's own default is 127.0.0.1:8080).
-# DOTNET_SHUTDOWNTIMEOUTSECONDS: on SIGTERM, in-flight requests and streams get 25 s to finish (under Kubernetes'
+# AiProxy__DrainTimeout: on SIGTERM, in-flight requests and streams get 25 s to finish (under Kubernetes'
 # default 30 s grace period). TMPDIR: the only place the runtime writes (diagnostics sockets).
 ENV ASPNETCORE_URLS=http://0.0.0.0:8080 \
     AIPROXY_CONFIG=/etc/aiproxy/aiproxy.json \
-    DOTNET_SHUTDOWNTIMEOUTSECONDS=25 \
+    AiProxy__DrainTimeout=25s \
     DOTNET_gcServer=1 \
     TMPDIR=/tmp
 EXPOSE 8080

@@ -39,7 +39,9 @@ internal static class ProxyContainerAssert
 
         Assert.Equal(30, pod.TerminationGracePeriodSeconds);
         var preStop = proxy.Lifecycle.PreStop.Sleep.Seconds;
-        var drain = long.Parse(Env(proxy, "DOTNET_SHUTDOWNTIMEOUTSECONDS"), System.Globalization.CultureInfo.InvariantCulture);
+        var drainText = Env(proxy, "AiProxy__DrainTimeout");
+        Assert.EndsWith("s", drainText, StringComparison.Ordinal);
+        var drain = long.Parse(drainText[..^1], System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(preStop + drain < pod.TerminationGracePeriodSeconds, "preStop + drain must end before SIGKILL");
 
         Assert.Equal("/etc/aiproxy/aiproxy.json", Env(proxy, "AIPROXY_CONFIG"));
