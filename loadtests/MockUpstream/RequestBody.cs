@@ -80,8 +80,10 @@ internal sealed class RequestBody
             }
             body.IsJson = reader.TokenType == JsonTokenType.EndObject;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a string that is not valid UTF-16 once unescaped (a lone surrogate), which
+            // OpenAI answers with 400 like any other unparsable body.
             body.IsJson = false;
         }
         return body;
