@@ -36,7 +36,7 @@ internal static class RunCommand
         else
         {
             Console.WriteLine("run: no --target: starting the mock upstream and AiProxy (aiproxy.loadtest.json) as Release processes");
-            stack = await TargetStack.StartAsync(bare: false, aiProxy: true, Path.Combine(outDir, "logs")).ConfigureAwait(false);
+            stack = await TargetStack.StartAsync(bare: false, aiProxy: true, Path.Combine(outDir, "logs"), aiProxyEnv: info.AiProxyEnv).ConfigureAwait(false);
             target = stack.AiProxy!.Url;
         }
         try

@@ -11,7 +11,8 @@ internal sealed class TargetStack : IAsyncDisposable
 
     public ChildProcess? AiProxy { get; private set; }
 
-    public static async Task<TargetStack> StartAsync(bool bare, bool aiProxy, string logDir, IReadOnlyList<string>? mockArgs = null)
+    public static async Task<TargetStack> StartAsync(bool bare, bool aiProxy, string logDir, IReadOnlyList<string>? mockArgs = null,
+        IReadOnlyDictionary<string, string>? aiProxyEnv = null)
     {
         var stack = new TargetStack();
         try
@@ -30,6 +31,10 @@ internal sealed class TargetStack : IAsyncDisposable
                     ["AiProxy__Providers__flaky__BaseUrl"] = upstream + "/v1",
                     ["Logging__LogLevel__Default"] = "Warning",
                 };
+                foreach (var (key, value) in aiProxyEnv ?? new Dictionary<string, string>())
+                {
+                    env[key] = value;
+                }
                 stack.AiProxy = stack.Add(await ChildProcess.StartAsync("aiproxy", RepoLayout.AiProxyDll, ["--config", RepoLayout.LoadTestConfig], env, RepoLayout.FreePort(), "healthz", logDir).ConfigureAwait(false));
             }
             return stack;

@@ -94,6 +94,41 @@ internal static class AiScenarios
             return response.StatusCode == HttpStatusCode.OK ? Response.Ok("200", bytes) : Response.Fail(((int)response.StatusCode).ToString(), "key failover did not hide the 429", bytes);
         });
 
-    // PLACEHOLDER semantic-hit: AiProxy has no semantic cache on this branch. When it lands, send paraphrases of one primed prompt
-    // (same system prompt, reworded final user turn) and label x-aiproxy-cache (semantic-hit expected) and x-aiproxy-semantic-score.
+    /// <summary>
+    /// Paraphrases of one primed prompt (same system prompt, reworded final user turn): each call embeds, searches and
+    /// guards, then replays the stored answer. Needs a proxy with <c>Cache.Semantic.Enabled</c> (the runner's own sets it).
+    /// </summary>
+    public static ScenarioProps SemanticHit(LoadClient client, string name = "semantic-hit") =>
+        Scenario.Create(name, async ctx =>
+        {
+            var body = ChatBodies.Paraphrases[(int)(ctx.InvocationNumber % ChatBodies.Paraphrases.Length)];
+            // no-store: a miss (say, an embedding over budget) must not become an exact entry, or later calls would be
+            // exact hits and the scenario would stop measuring the semantic path.
+            using var request = LoadClient.Post("v1/chat/completions", body);
+            request.Headers.TryAddWithoutValidation("cache-control", "no-store");
+            using var response = await client.SendAsync(request, ctx.ScenarioCancellationToken);
+            var bytes = await LoadClient.DrainAsync(response, ctx.ScenarioCancellationToken);
+            var cache = response.Headers.TryGetValues(CacheHeader, out var values) ? values.FirstOrDefault() : null;
+            return response.StatusCode == HttpStatusCode.OK ? Response.Ok("200", bytes, "cache:" + (cache ?? "none")) : Response.Fail(((int)response.StatusCode).ToString(), "unexpected status", bytes);
+        })
+        .WithInit(async token =>
+        {
+            // Store the original, then wait until a paraphrase is served by meaning (the model loads on first use and the
+            // answer is remembered in the background).
+            using (var primed = await client.SendAsync(LoadClient.Post("v1/chat/completions", ChatBodies.SemanticOriginal), token))
+            {
+                await LoadClient.DrainAsync(primed, token);
+            }
+            for (var attempt = 0; attempt < 120; attempt++)
+            {
+                // no-store: a probe that misses must not be stored itself (it would then be an exact hit, or a rival prompt).
+                using var request = LoadClient.Post("v1/chat/completions", ChatBodies.Paraphrases[0]);
+                request.Headers.TryAddWithoutValidation("cache-control", "no-store");
+                using var probe = await client.SendAsync(request, token);
+                await LoadClient.DrainAsync(probe, token);
+                if (probe.Headers.TryGetValues(CacheHeader, out var values) && values.FirstOrDefault() == "semantic-hit") return;
+                await Task.Delay(250, token);
+            }
+            throw new InvalidOperationException("the proxy never answered a paraphrase from the semantic cache: is Cache.Semantic.Enabled set?");
+        });
 }

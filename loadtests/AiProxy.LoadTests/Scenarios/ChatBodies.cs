@@ -22,4 +22,21 @@ internal static class ChatBodies
     public static readonly byte[] Responses = LoadClient.Json("{\"model\":\"gpt-4o\",\"input\":\"Say hello in five words.\",\"temperature\":0.7}");
 
     public static readonly byte[] Failover = LoadClient.Json("{\"model\":\"failover-test\"," + Messages + ",\"temperature\":0.7}");
+
+    private const string SemanticSystem = "{\"role\":\"system\",\"content\":\"You are a helpful Linux assistant.\"}";
+
+    /// <summary>The prompt the semantic-hit scenario primes (cacheable: temperature 0).</summary>
+    public static readonly byte[] SemanticOriginal = SemanticChat("How do I delete a file in Linux?");
+
+    /// <summary>Reworded final user turns of <see cref="SemanticOriginal"/>: every one is a semantic hit.</summary>
+    public static readonly byte[][] Paraphrases =
+    [
+        SemanticChat("How can I remove a file on Linux?"),
+        SemanticChat("how do i delete a file in linux"),
+        SemanticChat("How do I delete a file in Linux, please?"),
+        SemanticChat("How do you delete a file in Linux?"),
+    ];
+
+    private static byte[] SemanticChat(string prompt)
+        => LoadClient.Json("{\"model\":\"gpt-4o-mini\",\"temperature\":0,\"messages\":[" + SemanticSystem + ",{\"role\":\"user\",\"content\":\"" + prompt + "\"}]}");
 }
