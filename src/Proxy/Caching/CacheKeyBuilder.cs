@@ -30,7 +30,7 @@ internal static class CacheKeyBuilder
     private static Utf8JsonWriter? t_writer;
 
     /// <summary>Builds the key; false when the body is not a JSON object (such a request is not cached).</summary>
-    public static bool TryBuild(ReadOnlySpan<byte> body, AiOperation operation, string route, string upstreamModel, string? scope, out string key, out CacheRequestFacts facts)
+    public static bool TryBuild(ReadOnlySpan<byte> body, AiOperation operation, string route, string upstreamModel, string? scope, out string key)
     {
         var buffer = t_buffer ??= new PooledBufferWriter(4096);
         buffer.Clear();
@@ -46,7 +46,7 @@ internal static class CacheKeyBuilder
 
         try
         {
-            if (!TryWrite(body, operation, route, upstreamModel, scope, writer, buffer, out facts))
+            if (!TryWrite(body, operation, route, upstreamModel, scope, writer, buffer))
             {
                 key = "";
                 return false;
@@ -71,57 +71,19 @@ internal static class CacheKeyBuilder
         }
     }
 
-    /// <summary>
-    /// Reads only the cacheability facts (top-level <c>temperature</c>, <c>seed</c>, <c>n</c>, <c>stream_options</c>),
-    /// skipping every other value: a request that will not be cached never pays for the canonical key.
-    /// </summary>
-    public static bool TryReadFacts(ReadOnlySpan<byte> body, out CacheRequestFacts facts)
-    {
-        facts = new CacheRequestFacts { N = 1 };
-        var reader = new Utf8JsonReader(body);
-        try
-        {
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                return false;
-            }
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                if (reader.ValueTextEquals("stream_options"u8))
-                {
-                    reader.Read();
-                    facts.IncludeUsage = ReadIncludeUsage(ref reader);
-                }
-                else
-                {
-                    // Fact names carry no escapes in practice; an escaped one is still read correctly by the key walk.
-                    CaptureFact(reader.HasValueSequence || reader.ValueIsEscaped ? default : reader.ValueSpan, ref reader, ref facts);
-                    reader.Read();
-                }
-                reader.Skip();
-            }
-            return true;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-    }
-
     /// <summary>Returns the canonical JSON the key hashes (for tests and diagnostics).</summary>
-    internal static string? Canonicalize(ReadOnlySpan<byte> body, AiOperation operation, string route, string upstreamModel, string? scope, out CacheRequestFacts facts)
+    internal static string? Canonicalize(ReadOnlySpan<byte> body, AiOperation operation, string route, string upstreamModel, string? scope)
     {
         using var buffer = new PooledBufferWriter(4096);
         using var writer = new Utf8JsonWriter(buffer, WriterOptions);
-        return TryWrite(body, operation, route, upstreamModel, scope, writer, buffer, out facts)
+        return TryWrite(body, operation, route, upstreamModel, scope, writer, buffer)
             ? System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan)
             : null;
     }
 
     private static bool TryWrite(ReadOnlySpan<byte> body, AiOperation operation, string route, string upstreamModel, string? scope,
-        Utf8JsonWriter writer, PooledBufferWriter buffer, out CacheRequestFacts facts)
+        Utf8JsonWriter writer, PooledBufferWriter buffer)
     {
-        facts = new CacheRequestFacts { N = 1 };
         var reader = new Utf8JsonReader(body);
         byte[]? scratch = null;
         try
@@ -142,7 +104,7 @@ internal static class CacheKeyBuilder
             {
                 writer.WriteStringValue(scope);
             }
-            WriteObject(ref reader, writer, buffer, ref scratch, topLevel: true, ref facts);
+            WriteObject(ref reader, writer, buffer, ref scratch, topLevel: true);
             writer.WriteEndArray();
             writer.Flush();
             return true;
@@ -181,7 +143,7 @@ internal static class CacheKeyBuilder
         || name.SequenceEqual("safety_identifier"u8)
         || name.SequenceEqual("prompt_cache_key"u8);
 
-    private static void WriteObject(ref Utf8JsonReader reader, Utf8JsonWriter writer, PooledBufferWriter buffer, ref byte[]? scratch, bool topLevel, ref CacheRequestFacts facts)
+    private static void WriteObject(ref Utf8JsonReader reader, Utf8JsonWriter writer, PooledBufferWriter buffer, ref byte[]? scratch, bool topLevel)
     {
         writer.WriteStartObject();
         writer.Flush();
@@ -195,22 +157,13 @@ internal static class CacheKeyBuilder
                 var name = Unescaped(ref reader, ref scratch, out var nameOwner);
                 if (topLevel && IsIgnoredTopLevel(name))
                 {
-                    var isStreamOptions = name.SequenceEqual("stream_options"u8);
                     if (nameOwner is not null)
                     {
                         ArrayPool<byte>.Shared.Return(nameOwner);
                     }
                     reader.Read();
-                    if (isStreamOptions)
-                    {
-                        facts.IncludeUsage = ReadIncludeUsage(ref reader);
-                    }
                     reader.Skip();
                     continue;
-                }
-                if (topLevel)
-                {
-                    CaptureFact(name, ref reader, ref facts);
                 }
 
                 writer.Flush();
@@ -221,7 +174,7 @@ internal static class CacheKeyBuilder
                     ArrayPool<byte>.Shared.Return(nameOwner);
                 }
                 reader.Read();
-                WriteValue(ref reader, writer, buffer, ref scratch, ref facts);
+                WriteValue(ref reader, writer, buffer, ref scratch);
                 writer.Flush();
 
                 segments ??= ArrayPool<int>.Shared.Rent(32);
@@ -252,60 +205,18 @@ internal static class CacheKeyBuilder
         }
     }
 
-    private static bool ReadIncludeUsage(ref Utf8JsonReader reader)
-    {
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            return false;
-        }
-        var copy = reader;
-        var depth = copy.CurrentDepth;
-        while (copy.Read() && copy.CurrentDepth > depth)
-        {
-            if (copy.TokenType == JsonTokenType.PropertyName && copy.CurrentDepth == depth + 1 && copy.ValueTextEquals("include_usage"u8))
-            {
-                copy.Read();
-                return copy.TokenType == JsonTokenType.True;
-            }
-        }
-        return false;
-    }
-
-    /// <summary>Records <c>temperature</c>, <c>seed</c> and <c>n</c> for the cacheability rules (they are still hashed).</summary>
-    private static void CaptureFact(scoped ReadOnlySpan<byte> name, ref Utf8JsonReader reader, ref CacheRequestFacts facts)
-    {
-        if (name.SequenceEqual("temperature"u8))
-        {
-            var copy = reader;
-            copy.Read();
-            facts.Temperature = copy.TokenType == JsonTokenType.Number && copy.TryGetDouble(out var t) ? t : null;
-        }
-        else if (name.SequenceEqual("seed"u8))
-        {
-            var copy = reader;
-            copy.Read();
-            facts.HasSeed = copy.TokenType != JsonTokenType.Null;
-        }
-        else if (name.SequenceEqual("n"u8))
-        {
-            var copy = reader;
-            copy.Read();
-            facts.N = copy.TokenType == JsonTokenType.Number && copy.TryGetInt64(out var n) ? n : 1;
-        }
-    }
-
-    private static void WriteValue(ref Utf8JsonReader reader, Utf8JsonWriter writer, PooledBufferWriter buffer, ref byte[]? scratch, ref CacheRequestFacts facts)
+    private static void WriteValue(ref Utf8JsonReader reader, Utf8JsonWriter writer, PooledBufferWriter buffer, ref byte[]? scratch)
     {
         switch (reader.TokenType)
         {
             case JsonTokenType.StartObject:
-                WriteObject(ref reader, writer, buffer, ref scratch, topLevel: false, ref facts);
+                WriteObject(ref reader, writer, buffer, ref scratch, topLevel: false);
                 break;
             case JsonTokenType.StartArray:
                 writer.WriteStartArray();
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
-                    WriteValue(ref reader, writer, buffer, ref scratch, ref facts);
+                    WriteValue(ref reader, writer, buffer, ref scratch);
                 }
                 writer.WriteEndArray();
                 break;
