@@ -11,7 +11,7 @@ namespace AiProxy.Caching;
 /// <c>[operation, route, upstream model, scope, {body}]</c>, where the body keeps every answer-changing field (unknown
 /// fields included), objects have their members sorted ordinally, numbers are normalized and strings re-escaped.
 /// </summary>
-internal static class CacheKeyBuilder
+internal static partial class CacheKeyBuilder
 {
     /// <summary>Prefix of every response-cache key (bumped when the canonical form changes).</summary>
     public const string KeyPrefix = "aiproxy:resp:v1:";
@@ -30,7 +30,7 @@ internal static class CacheKeyBuilder
     private static Utf8JsonWriter? t_writer;
 
     /// <summary>Builds the key; false when the body is not a JSON object (such a request is not cached).</summary>
-    public static bool TryBuild(ReadOnlySpan<byte> body, AiOperation operation, string route, string upstreamModel, string? scope, out string key, out CacheRequestFacts facts)
+    public static bool TryBuild(ReadOnlySpan<byte> body, AiOperation operation, string route, string upstreamModel, string? scope, out string key)
     {
         var buffer = t_buffer ??= new PooledBufferWriter(4096);
         buffer.Clear();
@@ -46,7 +46,7 @@ internal static class CacheKeyBuilder
 
         try
         {
-            if (!TryWrite(body, operation, route, upstreamModel, scope, writer, buffer, out facts))
+            if (!TryWrite(body, operation, route, upstreamModel, scope, writer, buffer))
             {
                 key = "";
                 return false;
@@ -71,57 +71,19 @@ internal static class CacheKeyBuilder
         }
     }
 
-    /// <summary>
-    /// Reads only the cacheability facts (top-level <c>temperature</c>, <c>seed</c>, <c>n</c>, <c>stream_options</c>),
-    /// skipping every other value: a request that will not be cached never pays for the canonical key.
-    /// </summary>
-    public static bool TryReadFacts(ReadOnlySpan<byte> body, out CacheRequestFacts facts)
-    {
-        facts = new CacheRequestFacts { N = 1 };
-        var reader = new Utf8JsonReader(body);
-        try
-        {
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                return false;
-            }
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                if (reader.ValueTextEquals("stream_options"u8))
-                {
-                    reader.Read();
-                    facts.IncludeUsage = ReadIncludeUsage(ref reader);
-                }
-                else
-                {
-                    // Fact names carry no escapes in practice; an escaped one is still read correctly by the key walk.
-                    CaptureFact(reader.HasValueSequence || reader.ValueIsEscaped ? default : reader.ValueSpan, ref reader, ref facts);
-                    reader.Read();
-                }
-                reader.Skip();
-            }
-            return true;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-    }
-
     /// <summary>Returns the canonical JSON the key hashes (for tests and diagnostics).</summary>
-    internal static string? Canonicalize(ReadOnlySpan<byte> body, AiOperation operation, string route, string upstreamModel, string? scope, out CacheRequestFacts facts)
+    internal static string? Canonicalize(ReadOnlySpan<byte> body, AiOperation operation, string route, string upstreamModel, string? scope)
     {
         using var buffer = new PooledBufferWriter(4096);
         using var writer = new Utf8JsonWriter(buffer, WriterOptions);
-        return TryWrite(body, operation, route, upstreamModel, scope, writer, buffer, out facts)
+        return TryWrite(body, operation, route, upstreamModel, scope, writer, buffer)
             ? System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan)
             : null;
     }
 
     private static bool TryWrite(ReadOnlySpan<byte> body, AiOperation operation, string route, string upstreamModel, string? scope,
-        Utf8JsonWriter writer, PooledBufferWriter buffer, out CacheRequestFacts facts)
+        Utf8JsonWriter writer, PooledBufferWriter buffer)
     {
-        facts = new CacheRequestFacts { N = 1 };
         var reader = new Utf8JsonReader(body);
         byte[]? scratch = null;
         try
@@ -142,7 +104,7 @@ internal static class CacheKeyBuilder
             {
                 writer.WriteStringValue(scope);
             }
-            WriteObject(ref reader, writer, buffer, ref scratch, topLevel: true, ref facts);
+            WriteObject(ref reader, writer, buffer, ref scratch, topLevel: true);
             writer.WriteEndArray();
             writer.Flush();
             return true;
@@ -180,244 +142,4 @@ internal static class CacheKeyBuilder
         || name.SequenceEqual("service_tier"u8)
         || name.SequenceEqual("safety_identifier"u8)
         || name.SequenceEqual("prompt_cache_key"u8);
-
-    private static void WriteObject(ref Utf8JsonReader reader, Utf8JsonWriter writer, PooledBufferWriter buffer, ref byte[]? scratch, bool topLevel, ref CacheRequestFacts facts)
-    {
-        writer.WriteStartObject();
-        writer.Flush();
-        var membersStart = buffer.WrittenCount;
-        int[]? segments = null;
-        var count = 0;
-        try
-        {
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var name = Unescaped(ref reader, ref scratch, out var nameOwner);
-                if (topLevel && IsIgnoredTopLevel(name))
-                {
-                    var isStreamOptions = name.SequenceEqual("stream_options"u8);
-                    if (nameOwner is not null)
-                    {
-                        ArrayPool<byte>.Shared.Return(nameOwner);
-                    }
-                    reader.Read();
-                    if (isStreamOptions)
-                    {
-                        facts.IncludeUsage = ReadIncludeUsage(ref reader);
-                    }
-                    reader.Skip();
-                    continue;
-                }
-                if (topLevel)
-                {
-                    CaptureFact(name, ref reader, ref facts);
-                }
-
-                writer.Flush();
-                var start = buffer.WrittenCount;
-                writer.WritePropertyName(name);
-                if (nameOwner is not null)
-                {
-                    ArrayPool<byte>.Shared.Return(nameOwner);
-                }
-                reader.Read();
-                WriteValue(ref reader, writer, buffer, ref scratch, ref facts);
-                writer.Flush();
-
-                segments ??= ArrayPool<int>.Shared.Rent(32);
-                if ((count + 1) * 2 > segments.Length)
-                {
-                    var grown = ArrayPool<int>.Shared.Rent(segments.Length * 2);
-                    segments.AsSpan(0, count * 2).CopyTo(grown);
-                    ArrayPool<int>.Shared.Return(segments);
-                    segments = grown;
-                }
-                // Members after the first begin with the writer's comma: it is not part of the member.
-                segments[count * 2] = count == 0 ? start : start + 1;
-                segments[(count * 2) + 1] = buffer.WrittenCount;
-                count++;
-            }
-            if (count > 1)
-            {
-                SortMembers(buffer, membersStart, segments!, count);
-            }
-            writer.WriteEndObject();
-        }
-        finally
-        {
-            if (segments is not null)
-            {
-                ArrayPool<int>.Shared.Return(segments);
-            }
-        }
-    }
-
-    private static bool ReadIncludeUsage(ref Utf8JsonReader reader)
-    {
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            return false;
-        }
-        var copy = reader;
-        var depth = copy.CurrentDepth;
-        while (copy.Read() && copy.CurrentDepth > depth)
-        {
-            if (copy.TokenType == JsonTokenType.PropertyName && copy.CurrentDepth == depth + 1 && copy.ValueTextEquals("include_usage"u8))
-            {
-                copy.Read();
-                return copy.TokenType == JsonTokenType.True;
-            }
-        }
-        return false;
-    }
-
-    /// <summary>Records <c>temperature</c>, <c>seed</c> and <c>n</c> for the cacheability rules (they are still hashed).</summary>
-    private static void CaptureFact(scoped ReadOnlySpan<byte> name, ref Utf8JsonReader reader, ref CacheRequestFacts facts)
-    {
-        if (name.SequenceEqual("temperature"u8))
-        {
-            var copy = reader;
-            copy.Read();
-            facts.Temperature = copy.TokenType == JsonTokenType.Number && copy.TryGetDouble(out var t) ? t : null;
-        }
-        else if (name.SequenceEqual("seed"u8))
-        {
-            var copy = reader;
-            copy.Read();
-            facts.HasSeed = copy.TokenType != JsonTokenType.Null;
-        }
-        else if (name.SequenceEqual("n"u8))
-        {
-            var copy = reader;
-            copy.Read();
-            facts.N = copy.TokenType == JsonTokenType.Number && copy.TryGetInt64(out var n) ? n : 1;
-        }
-    }
-
-    private static void WriteValue(ref Utf8JsonReader reader, Utf8JsonWriter writer, PooledBufferWriter buffer, ref byte[]? scratch, ref CacheRequestFacts facts)
-    {
-        switch (reader.TokenType)
-        {
-            case JsonTokenType.StartObject:
-                WriteObject(ref reader, writer, buffer, ref scratch, topLevel: false, ref facts);
-                break;
-            case JsonTokenType.StartArray:
-                writer.WriteStartArray();
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                {
-                    WriteValue(ref reader, writer, buffer, ref scratch, ref facts);
-                }
-                writer.WriteEndArray();
-                break;
-            case JsonTokenType.String:
-            {
-                var value = Unescaped(ref reader, ref scratch, out var owner);
-                writer.WriteStringValue(value);
-                if (owner is not null)
-                {
-                    ArrayPool<byte>.Shared.Return(owner);
-                }
-                break;
-            }
-            case JsonTokenType.Number:
-                WriteNumber(ref reader, writer);
-                break;
-            case JsonTokenType.True:
-                writer.WriteBooleanValue(true);
-                break;
-            case JsonTokenType.False:
-                writer.WriteBooleanValue(false);
-                break;
-            default:
-                writer.WriteNullValue();
-                break;
-        }
-    }
-
-    /// <summary>0, 0.0, -0 and 0e0 are the same number; so are 100 and 1e2.</summary>
-    private static void WriteNumber(ref Utf8JsonReader reader, Utf8JsonWriter writer)
-    {
-        if (reader.TryGetInt64(out var integer))
-        {
-            writer.WriteNumberValue(integer);
-            return;
-        }
-        if (reader.TryGetDouble(out var d) && double.IsFinite(d))
-        {
-            if (d == Math.Floor(d) && Math.Abs(d) < 9.0e15)
-            {
-                writer.WriteNumberValue((long)d);
-            }
-            else
-            {
-                writer.WriteNumberValue(d);
-            }
-            return;
-        }
-        writer.WriteRawValue(reader.ValueSpan, skipInputValidation: true);
-    }
-
-    /// <summary>The unescaped UTF-8 of the current string or property name; <paramref name="owner"/> must be returned to the pool when set.</summary>
-    private static ReadOnlySpan<byte> Unescaped(ref Utf8JsonReader reader, ref byte[]? scratch, out byte[]? owner)
-    {
-        owner = null;
-        if (!reader.ValueIsEscaped && !reader.HasValueSequence)
-        {
-            return reader.ValueSpan;
-        }
-        var length = reader.HasValueSequence ? checked((int)reader.ValueSequence.Length) : reader.ValueSpan.Length;
-        owner = ArrayPool<byte>.Shared.Rent(Math.Max(length, 16));
-        var written = reader.CopyString(owner);
-        return owner.AsSpan(0, written);
-    }
-
-    /// <summary>Rewrites the members of an object (all in <paramref name="buffer"/> from <paramref name="membersStart"/>) in ordinal order.</summary>
-    private static void SortMembers(PooledBufferWriter buffer, int membersStart, int[] segments, int count)
-    {
-        var all = buffer.WrittenSpan;
-        var order = count <= 128 ? stackalloc int[count] : new int[count];
-        for (var i = 0; i < count; i++)
-        {
-            order[i] = i;
-        }
-        // Insertion sort: request objects have few members, and most arrive nearly sorted or small.
-        for (var i = 1; i < count; i++)
-        {
-            var current = order[i];
-            var currentBytes = Member(all, segments, current);
-            var j = i - 1;
-            while (j >= 0 && Member(all, segments, order[j]).SequenceCompareTo(currentBytes) > 0)
-            {
-                order[j + 1] = order[j];
-                j--;
-            }
-            order[j + 1] = current;
-        }
-
-        var region = all[membersStart..];
-        var copy = ArrayPool<byte>.Shared.Rent(region.Length);
-        try
-        {
-            region.CopyTo(copy);
-            var at = 0;
-            for (var i = 0; i < count; i++)
-            {
-                if (i > 0)
-                {
-                    region[at++] = (byte)',';
-                }
-                var s = segments[order[i] * 2] - membersStart;
-                var e = segments[(order[i] * 2) + 1] - membersStart;
-                copy.AsSpan(s, e - s).CopyTo(region[at..]);
-                at += e - s;
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(copy);
-        }
-    }
-
-    private static ReadOnlySpan<byte> Member(ReadOnlySpan<byte> all, int[] segments, int index)
-        => all[segments[index * 2]..segments[(index * 2) + 1]];
 }

@@ -9,7 +9,7 @@ internal sealed partial class ResponseCacheMiddleware
     private const string EventStream = "text/event-stream";
 
     /// <summary>Writes a cached answer in the shape the request asked for; false (nothing written) when it cannot be converted.</summary>
-    private async Task<bool> TryServeAsync(HttpContext context, AiRequestFeature feature, CachedResponse entry, CacheRequestFacts facts)
+    private async Task<bool> TryServeAsync(HttpContext context, AiRequestFeature feature, CachedResponse entry, ParsedRequest request)
     {
         feature.CachedUsage = entry.Usage;
         var operation = feature.Operation;
@@ -17,7 +17,7 @@ internal sealed partial class ResponseCacheMiddleware
         if (entry.IsEventStream && wantsStream)
         {
             Start(context, feature, EventStream);
-            var filter = new SseReplayFilter(operation, facts.IncludeUsage);
+            var filter = new SseReplayFilter(operation, request.IncludeUsage);
             await WriteEventsAsync(context, filter, entry.Segments, entry.Usage);
             return true;
         }
@@ -37,7 +37,7 @@ internal sealed partial class ResponseCacheMiddleware
 
         if (wantsStream)
         {
-            var events = ResponseConverter.ToEvents(entry.Segments[0], operation, facts.IncludeUsage);
+            var events = ResponseConverter.ToEvents(entry.Segments[0], operation, request.IncludeUsage);
             if (events is null)
             {
                 Log.NotConvertible(_logger, operation.ToString(), stream: true);
@@ -58,7 +58,7 @@ internal sealed partial class ResponseCacheMiddleware
     /// then each one as it arrives; anything else waits for the complete answer. False (nothing written) when the leader
     /// failed before this request got a byte, so the caller goes upstream itself.
     /// </summary>
-    private async Task<bool> FollowAsync(HttpContext context, AiRequestFeature feature, ResponseRecording leader, CacheRequestFacts facts)
+    private async Task<bool> FollowAsync(HttpContext context, AiRequestFeature feature, ResponseRecording leader, ParsedRequest request)
     {
         var aborted = context.RequestAborted;
         try
@@ -67,10 +67,10 @@ internal sealed partial class ResponseCacheMiddleware
             if (!feature.Stream || feature.Operation == AiOperation.Embeddings || !leader.IsEventStream || !leader.IsOkStream)
             {
                 return await leader.WaitCompletedAsync(aborted) == RecordingState.Succeeded
-                    && await TryServeAsync(context, feature, leader.Result!, facts);
+                    && await TryServeAsync(context, feature, leader.Result!, request);
             }
 
-            var filter = new SseReplayFilter(feature.Operation, facts.IncludeUsage);
+            var filter = new SseReplayFilter(feature.Operation, request.IncludeUsage);
             var batch = new List<byte[]>();
             var seen = 0;
             while (true)

@@ -13,7 +13,7 @@ internal sealed partial class ResponseCacheMiddleware
     /// Returns the probe either way, so a miss can be remembered once its answer is stored.
     /// </summary>
     private async Task<(bool Served, SemanticProbe Probe)> TrySemanticAsync(HttpContext context, AiRequestFeature feature, RouteCachePolicy policy,
-        CacheRequestFacts facts, bool noCache)
+        ParsedRequest request, bool noCache)
     {
         if (!_semantic.IsEnabled)
         {
@@ -27,7 +27,7 @@ internal sealed partial class ResponseCacheMiddleware
 
         feature.CacheStatus = SemanticCacheService.HitStatus;
         context.Response.Headers[SemanticCacheService.ScoreHeader] = probe.Result.Score.ToString("0.000", CultureInfo.InvariantCulture);
-        if (await TryServeAsync(context, feature, entry, facts))
+        if (await TryServeAsync(context, feature, entry, request))
         {
             return (true, probe);
         }

@@ -53,8 +53,9 @@ internal sealed partial class ResponseCacheMiddleware
     public Task Invoke(HttpContext context)
     {
         var feature = context.Features.Get<AiRequestFeature>();
-        if (feature is null || feature.Operation == AiOperation.PassThrough)
+        if (feature?.Request is not { } request)
         {
+            // Pass-through paths are not parsed and not cached.
             return _next(context);
         }
         var policy = RouteCachePolicy.For(feature.Snapshot, feature.Route.Index);
@@ -63,10 +64,10 @@ internal sealed partial class ResponseCacheMiddleware
             feature.CacheStatus = Bypass;
             return _next(context);
         }
-        return InvokeCacheableAsync(context, feature, policy);
+        return InvokeCacheableAsync(context, feature, request, policy);
     }
 
-    private async Task InvokeCacheableAsync(HttpContext context, AiRequestFeature feature, RouteCachePolicy policy)
+    private async Task InvokeCacheableAsync(HttpContext context, AiRequestFeature feature, ParsedRequest request, RouteCachePolicy policy)
     {
         var (noCache, noStore) = ReadCacheControl(context.Request.Headers.CacheControl);
         var ttl = policy.Ttl;
@@ -85,13 +86,11 @@ internal sealed partial class ResponseCacheMiddleware
         }
 
         string key = "";
-        CacheRequestFacts facts = default;
-        // The facts first (a cheap skim): most non-deterministic requests are bypassed without building the canonical key.
+        // The parsed facts first: a non-deterministic request is bypassed without building the canonical key.
         var cacheable = !(noCache && noStore)
-            && CacheKeyBuilder.TryReadFacts(feature.Body.Span, out facts)
-            && IsCacheable(policy.Mode, feature.Operation, facts)
-            && CacheKeyBuilder.TryBuild(feature.Body.Span, feature.Operation, feature.Route.Name, feature.Route.RewriteModel ?? feature.Model!,
-                policy.Shared ? null : feature.ClientId, out key, out facts);
+            && IsCacheable(policy.Mode, request)
+            && CacheKeyBuilder.TryBuild(request.Body.Span, request.Operation, feature.Route.Name, feature.Route.RewriteModel ?? request.Model,
+                policy.Shared ? null : feature.ClientId, out key);
         if (!cacheable)
         {
             feature.CacheStatus = Bypass;
@@ -109,12 +108,12 @@ internal sealed partial class ResponseCacheMiddleware
                 span?.SetTag("aiproxy.cache.result", entry is null ? Miss : Hit);
                 span?.SetTag("aiproxy.route", feature.Route.Name);
             }
-            if (entry is not null && await TryServeAsync(context, feature, entry, facts))
+            if (entry is not null && await TryServeAsync(context, feature, entry, request))
             {
                 _metrics.Hit();
                 return;
             }
-            var (served, semantic) = await TrySemanticAsync(context, feature, policy, facts, noCache: false);
+            var (served, semantic) = await TrySemanticAsync(context, feature, policy, request, noCache: false);
             if (served)
             {
                 _metrics.Miss();
@@ -124,7 +123,7 @@ internal sealed partial class ResponseCacheMiddleware
             var recording = new ResponseRecording(feature, MaxEntryBytes(feature.Snapshot), _time);
             if (!_inFlight.TryLead(key, recording, out var leader))
             {
-                if (await FollowAsync(context, feature, leader, facts))
+                if (await FollowAsync(context, feature, leader, request))
                 {
                     _metrics.Hit();
                     return;
@@ -147,15 +146,15 @@ internal sealed partial class ResponseCacheMiddleware
         }
 
         _metrics.Miss();
-        var (_, probe) = noStore ? (false, Semantic.SemanticProbe.None) : await TrySemanticAsync(context, feature, policy, facts, noCache: true);
+        var (_, probe) = noStore ? (false, Semantic.SemanticProbe.None) : await TrySemanticAsync(context, feature, policy, request, noCache: true);
         await ForwardAndRecordAsync(context, feature, new ResponseRecording(feature, MaxEntryBytes(feature.Snapshot), _time), key, ttl, noStore, probe);
     }
 
     /// <summary>Deterministic mode caches temperature 0 or a seed (embeddings always) and never n &gt; 1; always caches everything.</summary>
-    internal static bool IsCacheable(CacheMode mode, AiOperation operation, in CacheRequestFacts facts) => mode switch
+    internal static bool IsCacheable(CacheMode mode, ParsedRequest request) => mode switch
     {
         CacheMode.Always => true,
-        CacheMode.Deterministic => operation == AiOperation.Embeddings || (facts.N <= 1 && (facts.Temperature == 0 || facts.HasSeed)),
+        CacheMode.Deterministic => request.Operation == AiOperation.Embeddings || (request.N <= 1 && (request.Temperature == 0 || request.HasSeed)),
         _ => false,
     };
 

@@ -19,6 +19,14 @@ internal sealed class AiRequestFeature : IUpstreamRequestFeature
         Route = route;
     }
 
+    /// <summary>Creates the feature of a model-routed request from its one parse and the token estimate made from it.</summary>
+    public AiRequestFeature(AiProxySnapshot snapshot, ParsedRequest request, CompiledRoute route, long estimatedTokens)
+        : this(snapshot, request.Operation, route)
+    {
+        Request = request;
+        EstimatedTokens = estimatedTokens;
+    }
+
     /// <summary>Gets the config generation this request started with (a reload mid-request does not change it).</summary>
     public AiProxySnapshot Snapshot { get; }
 
@@ -27,26 +35,31 @@ internal sealed class AiRequestFeature : IUpstreamRequestFeature
     /// <summary>Gets or sets the route chosen by model (the default route for pass-through paths).</summary>
     public CompiledRoute Route { get; set; }
 
-    /// <summary>Gets or sets the request body (pooled; valid until the request ends).</summary>
-    public ReadOnlyMemory<byte> Body { get; set; }
+    /// <summary>Gets the body's one parse (null for pass-through paths, which are not parsed).</summary>
+    public ParsedRequest? Request { get; }
 
-    /// <summary>Gets or sets the client's model name.</summary>
-    public string? Model { get; set; }
+    // Read-only views of Request for readers not moved to it yet (UpstreamForwardingMiddleware is being rewritten).
 
-    /// <summary>Gets or sets the offset of the model string token (opening quote) in <see cref="Body"/>.</summary>
-    public int ModelTokenStart { get; set; }
+    /// <summary>Gets the request body (empty for pass-through paths).</summary>
+    public ReadOnlyMemory<byte> Body => Request?.Body ?? default;
 
-    /// <summary>Gets or sets the length of the model string token, quotes included.</summary>
-    public int ModelTokenLength { get; set; }
+    /// <summary>Gets the client's model name (null for pass-through paths).</summary>
+    public string? Model => Request?.Model;
 
-    /// <summary>Gets or sets the offset of the body's opening brace.</summary>
-    public int BodyObjectStart { get; set; }
+    /// <summary>Gets the offset of the model string token in <see cref="Body"/>.</summary>
+    public int ModelTokenStart => Request?.ModelTokenStart ?? 0;
 
-    /// <summary>Gets or sets a value indicating whether the body has a top-level <c>stream_options</c>.</summary>
-    public bool HasStreamOptions { get; set; }
+    /// <summary>Gets the length of the model string token, quotes included.</summary>
+    public int ModelTokenLength => Request?.ModelTokenLength ?? 0;
 
-    /// <summary>Gets or sets a value indicating whether the client asked for an SSE stream.</summary>
-    public bool Stream { get; set; }
+    /// <summary>Gets the offset of the body's opening brace.</summary>
+    public int BodyObjectStart => Request?.BodyObjectStart ?? 0;
+
+    /// <summary>Gets a value indicating whether the body has a top-level <c>stream_options</c>.</summary>
+    public bool HasStreamOptions => Request?.HasStreamOptions ?? false;
+
+    /// <summary>Gets a value indicating whether the client asked for an SSE stream.</summary>
+    public bool Stream => Request?.Stream ?? false;
 
     /// <summary>Gets or sets the provider of the current attempt (for logs and metrics).</summary>
     public ProviderRuntime? Provider { get; set; }
@@ -54,8 +67,8 @@ internal sealed class AiRequestFeature : IUpstreamRequestFeature
     /// <summary>Gets or sets the upstream key lease of the current attempt.</summary>
     public KeyLease? Lease { get; set; }
 
-    /// <summary>Gets or sets the token estimate (prompt + max output) used for key and client quotas.</summary>
-    public long EstimatedTokens { get; set; }
+    /// <summary>Gets the token estimate (prompt + max output, from <see cref="Request"/>) used for key and client quotas.</summary>
+    public long EstimatedTokens { get; }
 
     /// <summary>Gets or sets the 1-based number of the current upstream attempt.</summary>
     public int Attempt { get; set; }

@@ -65,9 +65,8 @@ internal sealed class AiRequestMiddleware
 
         try
         {
-            var body = buffer.AsMemory(0, length);
-            var feature = new AiRequestFeature(snapshot, operation, snapshot.Routes.Default) { Body = body, StartTimestamp = _time.GetTimestamp(), Time = _time };
-            switch (RequestBodyParser.Parse(body.Span, feature))
+            var start = _time.GetTimestamp();
+            switch (RequestBodyParser.Parse(buffer.AsMemory(0, length), operation, out var request))
             {
                 case RequestBodyParser.Result.InvalidJson:
                     await ProxyErrors.InvalidJson(context);
@@ -77,15 +76,16 @@ internal sealed class AiRequestMiddleware
                     return;
             }
 
-            var route = snapshot.Routes.Match(feature.Model);
+            var route = snapshot.Routes.Match(request.Model);
             if (route is null)
             {
-                await ProxyErrors.ModelNotFound(context, feature.Model!);
+                await ProxyErrors.ModelNotFound(context, request.Model);
                 return;
             }
-            feature.Route = route;
+            var estimate = TokenEstimator.Estimate(request.PromptChars, request.PromptTokenIds, request.MaxOutputTokens, request.N,
+                operation == AiOperation.Embeddings ? 0 : TokenEstimator.DefaultCompletionTokens);
+            var feature = new AiRequestFeature(snapshot, request, route, estimate) { StartTimestamp = start, Time = _time };
             context.Response.OnStarting(ProxyResponseHeaders.Apply, context);
-            feature.EstimatedTokens = TokenEstimator.Estimate(body.Span, operation == AiOperation.Embeddings ? 0 : TokenEstimator.DefaultCompletionTokens);
             context.Features.Set(feature);
             context.Features.Set<IUpstreamRequestFeature>(feature);
             await _next(context);

@@ -10,7 +10,7 @@ public sealed class CacheKeyBuilderTests
 
     private static string Key(string body, string route = "r", string model = "gpt-4o", string? scope = "client-a", AiOperation operation = AiOperation.ChatCompletions)
     {
-        Assert.True(CacheKeyBuilder.TryBuild(Encoding.UTF8.GetBytes(body), operation, route, model, scope, out var key, out _));
+        Assert.True(CacheKeyBuilder.TryBuild(Encoding.UTF8.GetBytes(body), operation, route, model, scope, out var key));
         return key;
     }
 
@@ -60,21 +60,9 @@ public sealed class CacheKeyBuilderTests
     {
         var canonical = CacheKeyBuilder.Canonicalize(
             """{ "z": 1.50, "a": [ {"y": 1e2, "b": "\u00e9"} ], "stream": true, "model": "m", "temperature": 0.0 }"""u8,
-            AiOperation.ChatCompletions, "route", "upstream", null, out var facts);
+            AiOperation.ChatCompletions, "route", "upstream", null);
 
         Assert.Equal("""["chat.completions","route","upstream",null,{"a":[{"b":"é","y":100}],"temperature":0,"z":1.5}]""", canonical);
-        Assert.Equal(0, facts.Temperature);
-    }
-
-    [Theory]
-    [InlineData("""{"temperature":0}""", 0.0, false, 1L, false)]
-    [InlineData("""{"seed":3,"n":2}""", null, true, 2L, false)]
-    [InlineData("""{"seed":null,"stream_options":{"include_usage":true}}""", null, false, 1L, true)]
-    [InlineData("""{"stream_options":{"include_usage":false},"temperature":"0"}""", null, false, 1L, false)]
-    public void TryBuild_CapturesFacts(string body, double? temperature, bool seed, long n, bool includeUsage)
-    {
-        Assert.True(CacheKeyBuilder.TryBuild(Encoding.UTF8.GetBytes(body), AiOperation.ChatCompletions, "r", "m", null, out _, out var facts));
-        Assert.Equal((temperature, seed, n, includeUsage), (facts.Temperature, facts.HasSeed, facts.N, facts.IncludeUsage));
     }
 
     [Theory]
@@ -83,6 +71,6 @@ public sealed class CacheKeyBuilderTests
     [InlineData("")]
     public void TryBuild_NotAnObject_False(string body)
     {
-        Assert.False(CacheKeyBuilder.TryBuild(Encoding.UTF8.GetBytes(body), AiOperation.ChatCompletions, "r", "m", null, out _, out _));
+        Assert.False(CacheKeyBuilder.TryBuild(Encoding.UTF8.GetBytes(body), AiOperation.ChatCompletions, "r", "m", null, out _));
     }
 }

@@ -21,8 +21,8 @@ public sealed class CacheabilityTests
     {
         var mode = Enum.Parse<CacheMode>(modeName);
         var operation = Enum.Parse<AiOperation>(operationName);
-        var facts = new CacheRequestFacts { Temperature = temperature, HasSeed = seed, N = n };
-        Assert.Equal(expected, ResponseCacheMiddleware.IsCacheable(mode, operation, facts));
+        var request = new ParsedRequest { Body = default, Operation = operation, Temperature = temperature, HasSeed = seed, N = n };
+        Assert.Equal(expected, ResponseCacheMiddleware.IsCacheable(mode, request));
     }
 
     [Theory]

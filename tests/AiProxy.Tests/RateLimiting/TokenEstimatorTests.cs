@@ -1,4 +1,5 @@
 using System.Text;
+using AiProxy.Pipeline;
 using AiProxy.RateLimiting;
 
 namespace AiProxy.Tests.RateLimiting;
@@ -32,12 +33,46 @@ public sealed class TokenEstimatorTests
     [InlineData("", 100, 100)]
     public void Estimate_Body_ReturnsCharsOverFourPlusCompletionBudget(string json, long defaultCompletion, long expected)
     {
-        Assert.Equal(expected, TokenEstimator.Estimate(Encoding.UTF8.GetBytes(json), defaultCompletion));
+        Assert.Equal(expected, Estimate(json, defaultCompletion));
     }
 
     [Fact]
     public void Estimate_WithoutDefault_UsesDefaultCompletionTokens()
     {
-        Assert.Equal(1 + TokenEstimator.DefaultCompletionTokens, TokenEstimator.Estimate("""{"prompt":"abcd"}"""u8));
+        Assert.Equal(1 + TokenEstimator.DefaultCompletionTokens, Estimate("""{"prompt":"abcd"}""", TokenEstimator.DefaultCompletionTokens));
+    }
+
+    [Theory]
+    // chars round up to tokens; token ids add one each.
+    [InlineData(0, 0, null, 1, 256, 256)]
+    [InlineData(1, 0, null, 1, 0, 1)]
+    [InlineData(8, 3, 10L, 1, 256, 15)]
+    // n multiplies the budget; n below 1 counts as 1.
+    [InlineData(4, 0, 10L, 3, 256, 31)]
+    [InlineData(4, 0, 10L, 0, 256, 11)]
+    [InlineData(4, 0, 10L, -2, 256, 11)]
+    // An explicit 0 budget is not the default.
+    [InlineData(4, 0, 0L, 1, 256, 1)]
+    public void Estimate_Facts_ReturnsCharsOverFourPlusTokenIdsPlusBudgetTimesN(long chars, long tokenIds, long? max, long n, long defaultCompletion, long expected)
+    {
+        Assert.Equal(expected, TokenEstimator.Estimate(chars, tokenIds, max, n, defaultCompletion));
+    }
+
+    [Fact]
+    public void Estimate_ParsedRequest_UsesThePromptAndBudgetFacts()
+    {
+        RequestBodyParser.Parse(
+            Encoding.UTF8.GetBytes("""{"model":"m","messages":[{"role":"user","content":"abcdefgh"}],"input":[1,2],"max_tokens":5,"n":2}"""),
+            AiOperation.ChatCompletions, out var request);
+
+        Assert.Equal((8L, 2L, (long?)5L, 2L), (request.PromptChars, request.PromptTokenIds, request.MaxOutputTokens, request.N));
+        Assert.Equal(2 + 2 + 10, TokenEstimator.Estimate(request.PromptChars, request.PromptTokenIds, request.MaxOutputTokens, request.N, 256));
+    }
+
+    /// <summary>The estimate the proxy makes: the one parse, then the estimate from its facts (malformed bodies keep what was read).</summary>
+    private static long Estimate(string json, long defaultCompletion)
+    {
+        RequestBodyParser.Parse(Encoding.UTF8.GetBytes(json), AiOperation.ChatCompletions, out var request);
+        return TokenEstimator.Estimate(request.PromptChars, request.PromptTokenIds, request.MaxOutputTokens, request.N, defaultCompletion);
     }
 }
