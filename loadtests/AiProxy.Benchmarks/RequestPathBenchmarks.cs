@@ -33,9 +33,8 @@ public class RequestPathBenchmarks
     [Benchmark(Description = "body parse + route match")]
     public object? ParseAndRoute()
     {
-        var feature = new AiRequestFeature(null!, AiOperation.ChatCompletions, _routes.Default);
-        RequestBodyParser.Parse(_body, feature);
-        return _routes.Match(feature.Model);
+        RequestBodyParser.Parse(_body, AiOperation.ChatCompletions, out var request);
+        return _routes.Match(request.Model);
     }
 
     [Benchmark(Description = "client key check (SHA-256)")]
@@ -44,7 +43,7 @@ public class RequestPathBenchmarks
     [Benchmark(Description = "cache key canonicalisation")]
     public string CacheKey()
     {
-        CacheKeyBuilder.TryBuild(_body, AiOperation.ChatCompletions, "openai", "gpt-4o-mini", null, out var key, out _);
+        CacheKeyBuilder.TryBuild(_body, AiOperation.ChatCompletions, "openai", "gpt-4o-mini", null, out var key);
         return key;
     }
 }
