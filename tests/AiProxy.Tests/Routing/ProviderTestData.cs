@@ -26,3 +26,4 @@ internal static class ProviderTestData
         return providers;
     }
 }
+
