@@ -73,12 +73,6 @@ internal sealed class AiRequestFeature : IUpstreamRequestFeature
     /// <summary>Gets or sets the 1-based number of the current upstream attempt.</summary>
     public int Attempt { get; set; }
 
-    /// <summary>Gets or sets a value indicating whether a failed answer of this attempt may be retried (set before forwarding).</summary>
-    public bool RetryAllowed { get; set; }
-
-    /// <summary>Gets or sets a value indicating whether the response transform suppressed a retryable upstream answer.</summary>
-    public bool RetryRequested { get; set; }
-
     /// <summary>Gets or sets the status of the last upstream answer (0 when none came).</summary>
     public int UpstreamStatus { get; set; }
 
@@ -93,24 +87,6 @@ internal sealed class AiRequestFeature : IUpstreamRequestFeature
 
     /// <summary>Gets or sets the timestamp when the current attempt was sent.</summary>
     public long AttemptTimestamp { get; set; }
-
-    /// <summary>Gets or sets the outcome of the first attempt, handed to the retry pipeline as its first result.</summary>
-    public AttemptOutcome? PendingOutcome { get; set; }
-
-    public bool TakePendingOutcome(out AttemptOutcome outcome)
-    {
-        if (PendingOutcome is { } pending)
-        {
-            PendingOutcome = null;
-            outcome = pending;
-            return true;
-        }
-        outcome = default;
-        return false;
-    }
-
-    /// <summary>Gets or sets the route providers (by index) that failed with 5xx or a connect error in this request.</summary>
-    public ulong FailedProviders { get; set; }
 
     /// <summary>Gets or sets the soonest time a rate-limited key recovers, when keys were exhausted.</summary>
     public TimeSpan? SoonestKeyRecovery { get; set; }

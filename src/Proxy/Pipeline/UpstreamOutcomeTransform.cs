@@ -1,11 +1,14 @@
+using AiProxy.Upstream;
+using Polly;
 using Yarp.ReverseProxy.Transforms;
+using Keys = AiProxy.Upstream.UpstreamResilienceKeys;
 
 namespace AiProxy.Pipeline;
 
 /// <summary>
 /// Runs when the upstream's status and headers arrive, before any body byte is copied: feeds the key pool
-/// (cooldowns from retry-after / x-ratelimit-*), the provider breaker and latency, and suppresses a retryable
-/// answer so the next attempt can run.
+/// (cooldowns from retry-after / x-ratelimit-*), the provider breaker and latency, writes the answer into the
+/// attempt's <see cref="ResilienceContext"/>, and suppresses a retryable answer so the next attempt can run.
 /// </summary>
 internal sealed class UpstreamOutcomeTransform : ResponseTransform
 {
@@ -16,15 +19,16 @@ internal sealed class UpstreamOutcomeTransform : ResponseTransform
     public override ValueTask ApplyAsync(ResponseTransformContext context)
     {
         var response = context.ProxyResponse;
-        var feature = context.HttpContext.Features.Get<AiRequestFeature>();
-        if (response is null || feature?.Provider is not { } provider)
+        var attempt = context.HttpContext.Features.Get<ResilienceContext>();
+        if (response is null || attempt is null || !attempt.Properties.TryGetValue(Keys.Provider, out var provider))
         {
             return default;
         }
 
+        var properties = attempt.Properties;
         var status = (int)response.StatusCode;
-        feature.UpstreamStatus = status;
-        feature.Lease?.Complete(status, response.Headers);
+        var lease = properties.GetValue(Keys.Lease, null);
+        lease?.Complete(status, response.Headers);
         if (status >= 500)
         {
             provider.Breaker.Failure();
@@ -32,23 +36,16 @@ internal sealed class UpstreamOutcomeTransform : ResponseTransform
         else
         {
             provider.Breaker.Success();
-            provider.RecordLatency(_time.GetElapsedTime(feature.AttemptTimestamp));
+            provider.RecordLatency(_time.GetElapsedTime(properties.GetValue(Keys.AttemptStart, 0L)));
         }
 
-        if (feature.RetryAllowed && IsRetryable(status, feature))
+        var hasAlternative = context.HttpContext.Features.Get<AiRequestFeature>()?.Route.Providers.Length > 1 || provider.Keys is { Count: > 1 };
+        var retry = properties.GetValue(Keys.RetryAllowed, false) && UpstreamRetryRules.IsRetryable(status, hasAlternative);
+        if (retry)
         {
             context.SuppressResponseBody = true;
-            feature.RetryRequested = true;
         }
+        properties.Set(Keys.Answer, new UpstreamAnswer(status, retry));
         return default;
     }
-
-    private static bool IsRetryable(int status, AiRequestFeature feature) => status switch
-    {
-        408 or 500 or 502 or 503 or 504 => true,
-        // A key-specific answer is worth retrying only where another key or provider exists; otherwise the
-        // upstream's own answer (with its retry-after and request id) is the most useful thing to pass on.
-        429 or 401 or 403 => feature.Route.Providers.Length > 1 || feature.Provider!.Keys is { Count: > 1 },
-        _ => false,
-    };
 }

@@ -40,7 +40,7 @@ internal static class ProxyTracing
         return activity;
     }
 
-    public static void EndAttempt(Activity? activity, AiRequestFeature feature, string outcome)
+    public static void EndAttempt(Activity? activity, AiRequestFeature feature, string outcome, bool retried)
     {
         if (activity is null)
         {
@@ -51,7 +51,7 @@ internal static class ProxyTracing
             activity.SetTag("http.response.status_code", feature.UpstreamStatus);
         }
         activity.SetTag("aiproxy.outcome", outcome);
-        if (feature.Usage is { } usage && !feature.RetryRequested)
+        if (feature.Usage is { } usage && !retried)
         {
             activity.SetTag("gen_ai.usage.input_tokens", usage.Prompt);
             activity.SetTag("gen_ai.usage.output_tokens", usage.Completion);

@@ -1,0 +1,174 @@
+using System.Diagnostics;
+using AiProxy.Pipeline;
+using AiProxy.Routing;
+using AiProxy.Telemetry;
+using AiProxy.Transforms.Keys;
+using Microsoft.AspNetCore.Http;
+using Polly;
+using Yarp.ReverseProxy.Forwarder;
+using Keys = AiProxy.Upstream.UpstreamResilienceKeys;
+
+namespace AiProxy.Upstream;
+
+/// <summary>
+/// One upstream attempt, run by the retry pipeline for every attempt: pick a provider and key, prepare the body,
+/// point YARP at the provider and forward; then read the answer that <c>UpstreamOutcomeTransform</c> left in the
+/// <see cref="ResilienceContext"/> and decide whether (and how) the retry strategy runs the next attempt.
+/// </summary>
+internal sealed class UpstreamAttemptRunner
+{
+    private readonly UpstreamCluster _cluster;
+    private readonly AttemptTelemetry _telemetry;
+    private readonly TimeProvider _time;
+
+    public UpstreamAttemptRunner(UpstreamCluster cluster, AttemptTelemetry telemetry, TimeProvider time)
+    {
+        _cluster = cluster;
+        _telemetry = telemetry;
+        _time = time;
+    }
+
+    public async ValueTask<AttemptOutcome> RunAsync(ResilienceContext attempt, HttpContext context, AiRequestFeature feature, RequestDelegate forward)
+    {
+        BeginAttempt(context, feature);
+        attempt.Properties.TryGetValue(Keys.FailedProviders, out var failed);
+        if (!ProviderCandidates.TrySelect(feature, failed, out var provider, out var index, out var lease))
+        {
+            return AttemptOutcome.NoCandidate;
+        }
+
+        feature.Provider = provider;
+        feature.Target = provider.Target;
+        feature.Lease = lease;
+        feature.ApiKey = lease?.Key;
+        feature.UpstreamModel = feature.Operation == AiOperation.PassThrough ? null : feature.Route.RewriteModel ?? feature.Model;
+        UpstreamBody.Prepare(context, feature);
+
+        if (!_cluster.PointAt(context, provider))
+        {
+            lease?.Dispose();
+            MarkFailed(attempt, feature, index);
+            return AttemptOutcome.RetrySwitch;
+        }
+
+        var retryAllowed = Start(attempt, feature, provider, lease);
+        var span = ProxyTracing.StartAttempt(feature);
+        try
+        {
+            await forward(context);
+        }
+        catch
+        {
+            lease?.Fail();
+            provider.Breaker.Abandon();
+            ProxyTracing.EndAttempt(span, feature, "exception", retried: false);
+            throw;
+        }
+        finally
+        {
+            Settle(attempt, context, feature, provider, lease);
+        }
+
+        return Decide(attempt, context, feature, provider, index, lease, span, retryAllowed);
+    }
+
+    private static void BeginAttempt(HttpContext context, AiRequestFeature feature)
+    {
+        feature.Attempt++;
+        if (feature.Attempt > 1)
+        {
+            // The previous answer was suppressed before anything was written: start clean.
+            context.Response.Clear();
+            context.Features.Set<IForwarderErrorFeature>(null);
+        }
+    }
+
+    /// <summary>Writes the attempt's state into the resilience context, where the response transform reads it.</summary>
+    private bool Start(ResilienceContext attempt, AiRequestFeature feature, ProviderRuntime provider, KeyLease? lease)
+    {
+        var policy = feature.Snapshot.Retry;
+        var retryAllowed = UpstreamRetryRules.MayRetry(feature.Attempt, policy.MaxAttempts, _time.GetElapsedTime(feature.StartTimestamp), policy.Deadline);
+        var now = _time.GetTimestamp();
+        var properties = attempt.Properties;
+        properties.Set(Keys.Provider, provider);
+        properties.Set(Keys.Lease, lease);
+        properties.Set(Keys.RetryAllowed, retryAllowed);
+        properties.Set(Keys.AttemptStart, now);
+        properties.Set(Keys.Answer, default);
+        feature.AttemptTimestamp = now;
+        feature.UpstreamStatus = 0;
+        provider.Requests.Add(1);
+        return retryAllowed;
+    }
+
+    /// <summary>Runs once the body was copied (or suppressed): settles the key's usage and releases the lease.</summary>
+    private static void Settle(ResilienceContext attempt, HttpContext context, AiRequestFeature feature, ProviderRuntime provider, KeyLease? lease)
+    {
+        var answer = attempt.Properties.GetValue(Keys.Answer, default);
+        feature.UpstreamStatus = answer.Status;
+        if (feature.Usage is { } usage && !answer.RetryRequested)
+        {
+            lease?.ReportUsage(usage.Total);
+            provider.Tokens.Add(usage.Total);
+        }
+        // No answer at all (connect error, timeout) feeds the key's breaker; it must be reported before the
+        // lease is released, or a half-open probe would be freed as if it had no outcome.
+        if (lease is not null && answer.Status == 0 && !context.RequestAborted.IsCancellationRequested
+            && context.Features.Get<IForwarderErrorFeature>() is { Error: not ForwarderError.None })
+        {
+            lease.Fail();
+        }
+        lease?.Dispose();
+        feature.Lease = null;
+    }
+
+    private AttemptOutcome Decide(ResilienceContext attempt, HttpContext context, AiRequestFeature feature, ProviderRuntime provider, int index,
+        KeyLease? lease, Activity? span, bool retryAllowed)
+    {
+        var keyId = lease?.Fingerprint ?? "none";
+        var answer = attempt.Properties.GetValue(Keys.Answer, default);
+        if (answer.RetryRequested)
+        {
+            _telemetry.Answered(span, feature, provider.Name, keyId, answer.Status, retrying: true);
+            return UpstreamRetryRules.IsProviderFailure(answer.Status) ? MarkFailed(attempt, feature, index) : AttemptOutcome.RetrySwitch;
+        }
+
+        var error = context.Features.Get<IForwarderErrorFeature>();
+        if (error is not { Error: not ForwarderError.None } || answer.Status != 0)
+        {
+            _telemetry.Answered(span, feature, provider.Name, keyId, answer.Status, retrying: false);
+            return AttemptOutcome.Done;
+        }
+
+        // The client going away is not the provider's failure: it frees a breaker probe instead of counting.
+        var aborted = context.RequestAborted.IsCancellationRequested;
+        if (aborted)
+        {
+            provider.Breaker.Abandon();
+        }
+        else
+        {
+            provider.Breaker.Failure();
+        }
+        var outcome = error.Error == ForwarderError.RequestTimedOut ? "timeout" : aborted ? "client_aborted" : "connect_error";
+        _telemetry.Failed(span, feature, provider.Name, keyId, outcome);
+        if (!UpstreamRetryRules.RetryAfterError(aborted, retryAllowed, context.Response.HasStarted))
+        {
+            return AttemptOutcome.Done;
+        }
+        _telemetry.RetryingAfterError(provider.Name, error.Error.ToString(), feature.Attempt);
+        return MarkFailed(attempt, feature, index);
+    }
+
+    /// <summary>Remembers a failed provider for this request and says whether an untried one is left to switch to.</summary>
+    private static AttemptOutcome MarkFailed(ResilienceContext attempt, AiRequestFeature feature, int index)
+    {
+        if (!attempt.Properties.TryGetValue(Keys.FailedProviders, out var failed))
+        {
+            failed = new FailedProviderSet(feature.Route.Providers.Length);
+            attempt.Properties.Set(Keys.FailedProviders, failed);
+        }
+        failed.Add(index);
+        return UpstreamRetryRules.AfterProviderFailure(failed.HasUntried);
+    }
+}
