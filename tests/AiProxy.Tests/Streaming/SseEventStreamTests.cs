@@ -41,7 +41,7 @@ public sealed class SseEventStreamTests
 
     private static async Task<(List<string> Reads, SseEventStream Stream)> ReadAll(IEnumerable<string> chunks, bool expectDone, Exception? fail = null)
     {
-        var stream = new SseEventStream(new ScriptedStream(chunks, fail), expectDone, CancellationToken.None);
+        var stream = SseEventStream.Create(new ScriptedStream(chunks, fail), expectDone, CancellationToken.None);
         var reads = new List<string>();
         var buffer = new byte[64 * 1024];
         int n;
@@ -123,7 +123,7 @@ public sealed class SseEventStreamTests
             "data: {\"id\":\"1\",\"choices\":[{\"delta\":{\"content\":\"a\"}}],\"usage\":null}\n\n",
             "data: {\"id\":\"1\",\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":1,\"total_tokens\":4}}\n\n",
             "data: [DONE]\n\n"]);
-        var stream = new SseEventStream(source, expectDone: true, CancellationToken.None, feature);
+        var stream = SseEventStream.Create(source, expectDone: true, CancellationToken.None, feature);
 
         var text = await new StreamReader(stream).ReadToEndAsync();
 
