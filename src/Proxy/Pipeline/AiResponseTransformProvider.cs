@@ -31,7 +31,7 @@ internal sealed class AiResponseTransformProvider : ITransformProvider
         if (context.Route.RouteId == SnapshotCompiler.CatchAllRouteId)
         {
             context.ResponseTransforms.Add(_outcome);
-            context.ResponseTransforms.Add(_body);
+            context.AddObservedResponse(_body);
         }
     }
 

@@ -21,8 +21,8 @@ internal sealed class UsageChunkStripper : ISseEventObserver
 
     public int OnEvent(Span<byte> evt)
     {
-        var data = SseEvents.DataOf(evt);
-        if (data.IndexOf("\"choices\":[]"u8) >= 0 && TokenUsage.TryRead(data, out _))
+        // Ordinary chunks have choices: one scan of the event rules them out before the data line is looked for.
+        if (evt.IndexOf("\"choices\":[]"u8) >= 0 && TokenUsage.TryRead(SseEvents.DataOf(evt), out _))
         {
             return 0;
         }
