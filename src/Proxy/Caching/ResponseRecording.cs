@@ -1,4 +1,3 @@
-using AiProxy.Pipeline;
 using AiProxy.Streaming;
 
 namespace AiProxy.Caching;
@@ -11,14 +10,14 @@ internal sealed class ResponseRecording : IUpstreamResponseObserver
 {
     private readonly object _lock = new();
     private readonly List<byte[]> _segments = [];
-    private readonly AiRequestFeature _leader;
+    private readonly IUpstreamResponseFeature _leader;
     private readonly long _maxEntryBytes;
     private readonly TimeProvider _time;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _bytes;
     private RecordingState _state;
 
-    public ResponseRecording(AiRequestFeature leader, long maxEntryBytes, TimeProvider time)
+    public ResponseRecording(IUpstreamResponseFeature leader, long maxEntryBytes, TimeProvider time)
     {
         _leader = leader;
         _maxEntryBytes = maxEntryBytes;

@@ -5,7 +5,7 @@ using AiProxy.Metrics.Prometheus;
 using AiProxy.RateLimiting;
 using AiProxy.Redis;
 using AiProxy.Routing;
-using AiProxy.Streaming;
+using AiProxy.Pipeline;
 using AiProxy.Transforms;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -66,7 +66,7 @@ public static class AiProxyServiceCollectionExtensions
         services.AddReverseProxy()
             .LoadFromConfig(rawConfig.GetSection("ReverseProxy"))
             .AddAiProxyUpstreamTransforms()
-            .AddTransforms<SseResponseTransformProvider>();
+            .AddTransforms<AiResponseTransformProvider>();
         services.AddAiProxyResponseCache(initial.Options.Cache, initial.Options.Redis);
         return services;
     }

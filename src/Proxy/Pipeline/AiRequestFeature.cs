@@ -10,7 +10,7 @@ namespace AiProxy.Pipeline;
 /// Everything the pipeline learned about one request: the body (read once), the model, the route, and the
 /// per-attempt upstream choice that the transforms read.
 /// </summary>
-internal sealed class AiRequestFeature : IUpstreamRequestFeature
+internal sealed class AiRequestFeature : IUpstreamRequestFeature, IUpstreamResponseFeature
 {
     public AiRequestFeature(AiProxySnapshot snapshot, AiOperation operation, CompiledRoute route)
     {

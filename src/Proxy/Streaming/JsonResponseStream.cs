@@ -1,27 +1,21 @@
-using System.Buffers;
-using AiProxy.Pipeline;
-
 namespace AiProxy.Streaming;
 
 /// <summary>
-/// Passes a non-streaming upstream body through unchanged while keeping a pooled copy (up to a bound), so the
-/// usage can be read at the end and observers (the cache) see the whole answer.
+/// Passes a non-streaming upstream body through unchanged while the usage meter keeps a bounded copy and the request's
+/// answer observers (the cache) see each chunk.
 /// </summary>
 internal sealed class JsonResponseStream : Stream
 {
     private readonly Stream _inner;
-    private readonly AiRequestFeature _feature;
-    private readonly int _maxCopy;
-    private byte[]? _copy;
-    private int _length;
-    private bool _overflow;
+    private readonly JsonUsageMeter _meter;
+    private readonly List<IUpstreamResponseObserver>? _observers;
     private bool _completed;
 
-    public JsonResponseStream(Stream inner, AiRequestFeature feature, int maxCopy)
+    public JsonResponseStream(Stream inner, IUpstreamResponseFeature request, int maxObservedBytes)
     {
         _inner = inner;
-        _feature = feature;
-        _maxCopy = maxCopy;
+        _meter = new JsonUsageMeter(request, maxObservedBytes);
+        _observers = request.Observers;
     }
 
     public override bool CanRead => true;
@@ -55,17 +49,15 @@ internal sealed class JsonResponseStream : Stream
 
         if (read == 0)
         {
-            if (!_overflow && _copy is not null && TokenUsage.TryRead(_copy.AsSpan(0, _length), out var usage))
-            {
-                _feature.Usage = usage;
-            }
-            Complete(success: !_overflow);
+            _meter.OnEnded();
+            // A body too large to meter is not recorded either.
+            Complete(success: !_meter.Overflowed);
             return 0;
         }
 
         var chunk = buffer.Span[..read];
-        Keep(chunk);
-        if (_feature.Observers is { } observers)
+        _meter.OnData(chunk);
+        if (_observers is { } observers)
         {
             foreach (var observer in observers)
             {
@@ -75,31 +67,6 @@ internal sealed class JsonResponseStream : Stream
         return read;
     }
 
-    private void Keep(ReadOnlySpan<byte> chunk)
-    {
-        if (_overflow)
-        {
-            return;
-        }
-        if (_length + chunk.Length > _maxCopy)
-        {
-            _overflow = true;
-            return;
-        }
-        if (_copy is null || _copy.Length < _length + chunk.Length)
-        {
-            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_length + chunk.Length, Math.Min(_maxCopy, (_copy?.Length ?? 2048) * 2)));
-            if (_copy is not null)
-            {
-                _copy.AsSpan(0, _length).CopyTo(bigger);
-                ArrayPool<byte>.Shared.Return(_copy);
-            }
-            _copy = bigger;
-        }
-        chunk.CopyTo(_copy.AsSpan(_length));
-        _length += chunk.Length;
-    }
-
     private void Complete(bool success)
     {
         if (_completed)
@@ -107,7 +74,7 @@ internal sealed class JsonResponseStream : Stream
             return;
         }
         _completed = true;
-        if (_feature.Observers is { } observers)
+        if (_observers is { } observers)
         {
             foreach (var observer in observers)
             {
@@ -138,11 +105,7 @@ internal sealed class JsonResponseStream : Stream
             _inner.Dispose();
             Complete(success: false);
         }
-        if (_copy is not null)
-        {
-            ArrayPool<byte>.Shared.Return(_copy);
-            _copy = null;
-        }
+        _meter.Dispose();
         base.Dispose(disposing);
     }
 }

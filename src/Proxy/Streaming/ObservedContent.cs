@@ -1,5 +1,4 @@
 using System.Net;
-using AiProxy.Pipeline;
 
 namespace AiProxy.Streaming;
 

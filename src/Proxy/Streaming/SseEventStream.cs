@@ -1,44 +1,66 @@
-using System.Buffers;
-using AiProxy.Http;
-using AiProxy.Pipeline;
-
 namespace AiProxy.Streaming;
 
 /// <summary>
-/// Wraps an upstream SSE body so the client only ever receives whole events, and so a failed upstream ends the
-/// stream with an OpenAI-style <c>data: {"error":…}</c> event instead of a truncated body or a fake <c>[DONE]</c>.
+/// An upstream SSE body as the client receives it: whole events only (<see cref="SseFramer"/>), each passed through the
+/// observers in order, and after a failure an error event (<see cref="SseErrorEventWriter"/>) instead of a truncated body.
 /// Upstreams write whole events per flush, so holding back an incomplete event adds no latency in practice.
 /// </summary>
 internal sealed class SseEventStream : Stream
 {
-    private const int InitialBuffer = 16 * 1024;
-
     private readonly Stream _inner;
-    private readonly bool _expectDone;
     private readonly CancellationToken _clientAborted;
-    private readonly AiRequestFeature? _feature;
-    private byte[] _buffer;
-    private int _start;      // first byte not yet handed out
-    private int _ready;      // end of the complete events ready to hand out
-    private int _end;        // end of bytes read from upstream
-    private int _scanFrom;   // where the next boundary scan starts
+    private readonly ISseEventObserver[] _observers;
+    private readonly SseErrorEventWriter _ending;
+    private readonly SseFramer _framer = new();
     private byte[]? _error;
     private int _errorOffset;
     private bool _upstreamEnded;
-    private bool _sawDone;
+    private bool _completed;
     private bool _disposed;
 
-    private readonly Metrics.ProxyMetrics? _metrics;
-
-    public SseEventStream(Stream inner, bool expectDone, CancellationToken clientAborted, AiRequestFeature? feature = null, Metrics.ProxyMetrics? metrics = null)
+    /// <param name="inner">The upstream body.</param>
+    /// <param name="observers">The jobs on each event, in order; an observer that drops an event hides it from the rest.</param>
+    /// <param name="ending">Sees the events the client gets and writes the error event after a failure.</param>
+    /// <param name="clientAborted">The client's abort: a cancellation by it is not an upstream failure.</param>
+    public SseEventStream(Stream inner, ISseEventObserver[] observers, SseErrorEventWriter ending, CancellationToken clientAborted)
     {
-        _metrics = metrics;
-        _metrics?.StreamStarted();
         _inner = inner;
-        _expectDone = expectDone;
+        _observers = observers;
+        _ending = ending;
         _clientAborted = clientAborted;
-        _feature = feature;
-        _buffer = ArrayPool<byte>.Shared.Rent(InitialBuffer);
+        foreach (var observer in observers)
+        {
+            observer.OnStarted();
+        }
+    }
+
+    /// <summary>
+    /// The stream of one upstream answer with the usual jobs: usage metering (raw events), the injected usage chunk taken
+    /// out when <see cref="IUpstreamResponseFeature.StripUsageChunk"/>, the request's answer observers, then <paramref name="metrics"/>.
+    /// </summary>
+    public static SseEventStream Create(Stream inner, bool expectDone, CancellationToken clientAborted, IUpstreamResponseFeature? request = null, ISseEventObserver? metrics = null)
+    {
+        var strip = request is { StripUsageChunk: true };
+        var relay = request?.Observers is { } list ? new ResponseObserverRelay(list) : null;
+        var observers = new ISseEventObserver[(request is null ? 0 : 1) + (strip ? 1 : 0) + (relay is null ? 0 : 1) + (metrics is null ? 0 : 1)];
+        var i = 0;
+        if (request is not null)
+        {
+            observers[i++] = new SseUsageMeter(request);
+        }
+        if (strip)
+        {
+            observers[i++] = UsageChunkStripper.Instance;
+        }
+        if (relay is not null)
+        {
+            observers[i++] = relay;
+        }
+        if (metrics is not null)
+        {
+            observers[i] = metrics;
+        }
+        return new SseEventStream(inner, observers, new SseErrorEventWriter(expectDone), clientAborted);
     }
 
     /// <summary>Gets a value indicating whether the upstream stream failed or ended without its terminator.</summary>
@@ -61,61 +83,36 @@ internal sealed class SseEventStream : Stream
     {
         while (true)
         {
-            if (_ready > _start)
+            if (_framer.HasReady)
             {
-                var n = Math.Min(destination.Length, _ready - _start);
-                _buffer.AsSpan(_start, n).CopyTo(destination.Span);
-                _start += n;
-                return n;
-            }
-            if (_error is not null)
-            {
-                var n = Math.Min(destination.Length, _error.Length - _errorOffset);
-                _error.AsSpan(_errorOffset, n).CopyTo(destination.Span);
-                _errorOffset += n;
-                return n;
+                return _framer.CopyReady(destination.Span);
             }
             if (_upstreamEnded)
             {
-                Complete();
-                return 0;
+                return HandOutEnding(destination.Span);
             }
 
-            EnsureSpace();
             int read;
             try
             {
-                read = await _inner.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
+                read = await _inner.ReadAsync(_framer.GetReadBuffer(), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException && !_clientAborted.IsCancellationRequested)
             {
                 // The partial event (if any) is dropped: half a JSON chunk would fail the client's parser.
-                Fail(ex is OperationCanceledException
-                    ? "The upstream provider stopped sending before the response was complete (timeout)."
-                    : "The upstream provider's connection failed before the response was complete.");
+                _framer.DropPartial();
+                _error = SseErrorEventWriter.UpstreamFailed(timeout: ex is OperationCanceledException);
+                _upstreamEnded = true;
                 continue;
             }
 
             if (read == 0)
             {
-                _upstreamEnded = true;
-                if (_end > _ready)
-                {
-                    // A last event without its blank line: hand it out as the upstream sent it.
-                    var tail = _ready;
-                    _ready = _end;
-                    _sawDone |= EndsWithDone(_end);
-                    Observe(tail, _end);
-                }
-                if (_expectDone && !_sawDone)
-                {
-                    Fail("The upstream provider ended the stream before the response was complete.", needsSeparator: _end > _start && _buffer[_end - 1] != (byte)'\n');
-                }
+                OnUpstreamEnded();
                 continue;
             }
-
-            _end += read;
-            ScanForBoundary();
+            _framer.Advance(read);
+            FrameEvents();
         }
     }
 
@@ -124,183 +121,67 @@ internal sealed class SseEventStream : Stream
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
         => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    private void Fail(string message, bool needsSeparator = false)
+    private void FrameEvents()
     {
-        var evt = ProxyErrors.SseErrorEvent(message, "server_error", "upstream_stream_error");
-        if (needsSeparator)
+        while (_framer.TryNext(out var evt))
         {
-            var withSep = new byte[evt.Length + 2];
-            withSep[0] = (byte)'\n';
-            withSep[1] = (byte)'\n';
-            evt.CopyTo(withSep, 2);
-            evt = withSep;
+            _framer.Commit(Observe(evt));
         }
-        else
+    }
+
+    private int Observe(Span<byte> evt)
+    {
+        var kept = evt.Length;
+        foreach (var observer in _observers)
         {
-            // Drop the incomplete tail so the error event starts on an event boundary.
-            _end = _ready;
+            kept = observer.OnEvent(evt[..kept]);
+            if (kept == 0)
+            {
+                return 0;
+            }
         }
-        _error = evt;
+        return _ending.OnEvent(evt[..kept]);
+    }
+
+    private void OnUpstreamEnded()
+    {
         _upstreamEnded = true;
-    }
-
-    private void ScanForBoundary()
-    {
-        var i = Math.Max(_scanFrom, _ready);
-        while (i < _end)
+        var openTail = false;
+        if (_framer.TryTakeTail(out var tail))
         {
-            var span = _buffer.AsSpan(0, _end);
-            // Jump to the next line break (vectorized) instead of walking every byte.
-            var next = span[i..].IndexOfAny((byte)'\n', (byte)'\r');
-            if (next < 0)
-            {
-                i = _end;
-                break;
-            }
-            i += next;
-            var b = span[i];
-            var boundaryEnd = -1;
-            if (b == (byte)'\n' && i + 1 < _end && span[i + 1] == (byte)'\n')
-            {
-                boundaryEnd = i + 2;
-            }
-            else if (b == (byte)'\r' && i + 1 < _end && span[i + 1] == (byte)'\r')
-            {
-                boundaryEnd = i + 2;
-            }
-            else if (b == (byte)'\n' && i + 2 < _end && span[i + 1] == (byte)'\r' && span[i + 2] == (byte)'\n')
-            {
-                boundaryEnd = i + 3;
-            }
-
-            if (boundaryEnd < 0)
-            {
-                i++;
-                continue;
-            }
-
-            // One whole event: [_ready, boundaryEnd).
-            if (ShouldDrop(_ready, boundaryEnd))
-            {
-                var removed = boundaryEnd - _ready;
-                Buffer.BlockCopy(_buffer, boundaryEnd, _buffer, _ready, _end - boundaryEnd);
-                _end -= removed;
-                i = _ready;
-                continue;
-            }
-            if (_feature is { StripUsageChunk: true })
-            {
-                boundaryEnd -= RemoveNullUsage(_ready, boundaryEnd);
-            }
-            _sawDone |= EndsWithDone(boundaryEnd) || _lastEventWasError;
-            Observe(_ready, boundaryEnd);
-            _ready = boundaryEnd;
-            i = boundaryEnd;
+            // A last event without its blank line: hand it out as the upstream sent it.
+            var kept = Observe(tail);
+            _framer.Commit(kept);
+            openTail = kept > 0;
         }
-        // Re-scan the last 2 bytes next time: a boundary may straddle two reads.
-        _scanFrom = Math.Max(_ready, _end - 2);
+        _error = _ending.UpstreamEnded(openTail);
     }
 
-    /// <summary>Reads usage from the event and tells whether it is the usage chunk the proxy asked for on the client's behalf.</summary>
-    private bool ShouldDrop(int start, int end)
+    private int HandOutEnding(Span<byte> destination)
     {
-        var evt = _buffer.AsSpan(start, end - start);
-        var data = SseEvents.DataOf(evt);
-        // An upstream that reports its own failure in-band (OpenRouter does) has ended the stream properly.
-        _lastEventWasError = data.StartsWith("{\"error\""u8);
-        if (_feature is null || data.IsEmpty || data[0] != (byte)'{' || !TokenUsage.TryRead(data, out var usage))
+        if (_error is not null && _errorOffset < _error.Length)
         {
-            return false;
+            var n = Math.Min(destination.Length, _error.Length - _errorOffset);
+            _error.AsSpan(_errorOffset, n).CopyTo(destination);
+            _errorOffset += n;
+            return n;
         }
-        _feature.Usage = usage;
-        // The injected include_usage chunk is the one with "choices": [] and a usage object.
-        return _feature.StripUsageChunk && data.IndexOf("\"choices\":[]"u8) >= 0;
+        Complete(success: _error is null);
+        return 0;
     }
 
-    private static ReadOnlySpan<byte> NullUsage => ",\"usage\":null"u8;
-
-    /// <summary>
-    /// With include_usage asked for on the client's behalf, upstreams add <c>"usage":null</c> to every chunk; the client
-    /// did not ask for it, so it goes too. Returns how many bytes were removed from the event.
-    /// </summary>
-    private int RemoveNullUsage(int start, int end)
-    {
-        var at = _buffer.AsSpan(start, end - start).IndexOf(NullUsage);
-        if (at < 0)
-        {
-            return 0;
-        }
-        var from = start + at + NullUsage.Length;
-        Buffer.BlockCopy(_buffer, from, _buffer, start + at, _end - from);
-        _end -= NullUsage.Length;
-        return NullUsage.Length;
-    }
-
-    private void Observe(int start, int end)
-    {
-        if (_feature?.Observers is { } observers)
-        {
-            var evt = _buffer.AsSpan(start, end - start);
-            foreach (var observer in observers)
-            {
-                observer.OnData(evt);
-            }
-        }
-    }
-
-    private bool _completed;
-    private bool _lastEventWasError;
-
-    private void Complete()
+    private void Complete(bool success)
     {
         if (_completed)
         {
             return;
         }
         _completed = true;
-        if (_feature?.Observers is { } observers)
+        foreach (var observer in _observers)
         {
-            var success = _error is null;
-            foreach (var observer in observers)
-            {
-                observer.OnCompleted(success);
-            }
+            observer.OnCompleted(success);
         }
-    }
-
-
-    private bool EndsWithDone(int end)
-    {
-        var span = _buffer.AsSpan(_ready, end - _ready).TrimEnd("\r\n"u8);
-        return span.EndsWith("[DONE]"u8);
-    }
-
-    private void EnsureSpace()
-    {
-        if (_start == _end)
-        {
-            _start = _ready = _end = _scanFrom = 0;
-        }
-        if (_buffer.Length - _end >= 4096)
-        {
-            return;
-        }
-        var live = _end - _start;
-        if (_start > 0 && _buffer.Length - live >= 4096)
-        {
-            Buffer.BlockCopy(_buffer, _start, _buffer, 0, live);
-        }
-        else
-        {
-            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, live + 4096));
-            Buffer.BlockCopy(_buffer, _start, bigger, 0, live);
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = bigger;
-        }
-        _ready -= _start;
-        _scanFrom = Math.Max(0, _scanFrom - _start);
-        _end = live;
-        _start = 0;
+        _ending.OnCompleted(success);
     }
 
     public override void Flush()
@@ -318,22 +199,13 @@ internal sealed class SseEventStream : Stream
         if (!_disposed)
         {
             _disposed = true;
-            _metrics?.StreamFinished();
+            // Disposed before the end (client gone): whatever was seen is partial.
+            Complete(success: false);
             if (disposing)
             {
                 _inner.Dispose();
             }
-            if (!_completed && _feature?.Observers is { } observers)
-            {
-                // Disposed before the end (client gone): whatever was seen is partial.
-                _completed = true;
-                foreach (var observer in observers)
-                {
-                    observer.OnCompleted(false);
-                }
-            }
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = [];
+            _framer.Dispose();
         }
         base.Dispose(disposing);
     }

@@ -25,6 +25,18 @@ internal static class SseEvents
         return eol < 0 ? data : data[..eol];
     }
 
+    /// <summary>Whether the event's <c>data:</c> payload starts with <paramref name="prefix"/> (without looking for its end).</summary>
+    public static bool DataStartsWith(ReadOnlySpan<byte> evt, ReadOnlySpan<byte> prefix)
+    {
+        var at = evt.StartsWith("data:"u8) ? 0 : evt.IndexOf("\ndata:"u8) is var i and >= 0 ? i + 1 : -1;
+        if (at < 0)
+        {
+            return false;
+        }
+        var data = evt[(at + 5)..];
+        return (!data.IsEmpty && data[0] == (byte)' ' ? data[1..] : data).StartsWith(prefix);
+    }
+
     public static bool IsDone(ReadOnlySpan<byte> evt) => DataOf(evt).SequenceEqual("[DONE]"u8);
 
     /// <summary>The chat/completions <c>include_usage</c> chunk: no choices, a usage object.</summary>

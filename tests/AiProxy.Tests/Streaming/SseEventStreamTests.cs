@@ -41,7 +41,7 @@ public sealed class SseEventStreamTests
 
     private static async Task<(List<string> Reads, SseEventStream Stream)> ReadAll(IEnumerable<string> chunks, bool expectDone, Exception? fail = null)
     {
-        var stream = new SseEventStream(new ScriptedStream(chunks, fail), expectDone, CancellationToken.None);
+        var stream = SseEventStream.Create(new ScriptedStream(chunks, fail), expectDone, CancellationToken.None);
         var reads = new List<string>();
         var buffer = new byte[64 * 1024];
         int n;
@@ -123,7 +123,7 @@ public sealed class SseEventStreamTests
             "data: {\"id\":\"1\",\"choices\":[{\"delta\":{\"content\":\"a\"}}],\"usage\":null}\n\n",
             "data: {\"id\":\"1\",\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":1,\"total_tokens\":4}}\n\n",
             "data: [DONE]\n\n"]);
-        var stream = new SseEventStream(source, expectDone: true, CancellationToken.None, feature);
+        var stream = SseEventStream.Create(source, expectDone: true, CancellationToken.None, feature);
 
         var text = await new StreamReader(stream).ReadToEndAsync();
 
@@ -152,5 +152,89 @@ public sealed class SseEventStreamTests
 
         Assert.Equal(big + "data: [DONE]\n\n", string.Concat(reads));
         Assert.True(stream.Completed);
+    }
+
+    /// <summary>Logs what it sees under a name and drops events containing <c>drop</c>.</summary>
+    private sealed class LoggingObserver(string name, List<string> log) : ISseEventObserver
+    {
+        public void OnStarted() => log.Add(name + ":start");
+
+        public int OnEvent(Span<byte> evt)
+        {
+            var text = Encoding.UTF8.GetString(evt);
+            log.Add(name + ":" + text.TrimEnd());
+            return text.Contains("drop", StringComparison.Ordinal) ? 0 : evt.Length;
+        }
+
+        public void OnCompleted(bool success) => log.Add(name + ":" + (success ? "ok" : "failed"));
+    }
+
+    [Fact]
+    public async Task ReadAsync_Observers_RunInOrderAndADroppedEventStopsTheChain()
+    {
+        var log = new List<string>();
+        var stream = new SseEventStream(new ScriptedStream(["data: a\n\ndata: drop\n\n", "data: [DONE]\n\n"]),
+            [new LoggingObserver("1", log), new LoggingObserver("2", log)], new SseErrorEventWriter(expectDone: true), CancellationToken.None);
+
+        var text = await new StreamReader(stream).ReadToEndAsync();
+        stream.Dispose();
+
+        Assert.Equal("data: a\n\ndata: [DONE]\n\n", text);
+        Assert.Equal(["1:start", "2:start", "1:data: a", "2:data: a", "1:data: drop", "1:data: [DONE]", "2:data: [DONE]", "1:ok", "2:ok"], log);
+    }
+
+    [Fact]
+    public async Task ReadAsync_UpstreamFails_ObserversCompleteOnceAsFailed()
+    {
+        var log = new List<string>();
+        var stream = new SseEventStream(new ScriptedStream(["data: a\n\n"], new IOException("reset")),
+            [new LoggingObserver("o", log)], new SseErrorEventWriter(expectDone: true), CancellationToken.None);
+
+        var text = await new StreamReader(stream).ReadToEndAsync();
+        stream.Dispose();
+
+        Assert.Contains("upstream_stream_error", text, StringComparison.Ordinal);
+        Assert.Equal(["o:start", "o:data: a", "o:failed"], log);
+    }
+
+    [Fact]
+    public async Task Dispose_BeforeTheEnd_CompletesObserversAsFailed()
+    {
+        var log = new List<string>();
+        var stream = new SseEventStream(new ScriptedStream(["data: a\n\n", "data: b\n\n"]),
+            [new LoggingObserver("o", log)], new SseErrorEventWriter(expectDone: true), CancellationToken.None);
+        await stream.ReadAsync(new byte[64]);
+
+        stream.Dispose();
+        stream.Dispose();
+
+        Assert.Equal(["o:start", "o:data: a", "o:failed"], log);
+    }
+
+    [Fact]
+    public async Task ReadAsync_CleanCloseInsideAnEvent_ErrorEventStartsOnItsOwnEvent()
+    {
+        var (reads, stream) = await ReadAll(["data: {\"a\":1}\n\n", "data: {\"a\":2}\n"], expectDone: true);
+
+        Assert.StartsWith("data: {\"a\":1}\n\ndata: {\"a\":2}\n\ndata: {\"error\":", string.Concat(reads), StringComparison.Ordinal);
+        Assert.True(stream.Failed);
+    }
+
+    [Fact]
+    public async Task ReadAsync_RequestObservers_SeeWhatTheClientGets()
+    {
+        var recorder = new RecordingObserver();
+        var request = new ObserverTestRequest { StripUsageChunk = true, Observers = [recorder] };
+        var source = new ScriptedStream([
+            "data: {\"choices\":[{\"delta\":{}}],\"usage\":null}\n\n",
+            "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":1,\"total_tokens\":4}}\n\n",
+            "data: [DONE]\n\n"]);
+        var stream = SseEventStream.Create(source, expectDone: true, CancellationToken.None, request);
+
+        var text = await new StreamReader(stream).ReadToEndAsync();
+
+        Assert.Equal(text, string.Concat(recorder.Data));
+        Assert.Equal([true], recorder.Completions);
+        Assert.Equal(new TokenUsage(3, 1, 0, 4), request.Usage);
     }
 }

@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.Http;
+using Yarp.ReverseProxy.Transforms;
+
+namespace AiProxy.Streaming;
+
+/// <summary>
+/// Puts the observing stream under a successful upstream body (<see cref="SseEventStream"/> for SSE,
+/// <see cref="JsonResponseStream"/> otherwise) and tells the request's answer observers the status first.
+/// </summary>
+internal sealed class ObservedResponseTransform : ResponseTransform
+{
+    /// <summary>The largest non-streaming answer kept in memory for usage and the cache (larger ones pass through unobserved).</summary>
+    private const int MaxObservedJsonBytes = 8 * 1024 * 1024;
+
+    private readonly Func<HttpContext, ObservedRequest> _select;
+    private readonly ISseEventObserver? _streamMetrics;
+
+    /// <param name="select">The request's side of the answer (none for requests the proxy does not observe).</param>
+    /// <param name="streamMetrics">A stateless observer added to every SSE stream (metrics), or null.</param>
+    public ObservedResponseTransform(Func<HttpContext, ObservedRequest> select, ISseEventObserver? streamMetrics)
+    {
+        _select = select;
+        _streamMetrics = streamMetrics;
+    }
+
+    public override ValueTask ApplyAsync(ResponseTransformContext context)
+    {
+        var response = context.ProxyResponse;
+        if (response is null || context.SuppressResponseBody || _select(context.HttpContext) is not { Request: { } request } observed)
+        {
+            return default;
+        }
+
+        var contentType = response.Content.Headers.ContentType?.MediaType;
+        var isEventStream = contentType is "text/event-stream";
+        if (request.Observers is { } observers)
+        {
+            foreach (var observer in observers)
+            {
+                observer.OnStarted((int)response.StatusCode, contentType, isEventStream);
+            }
+        }
+        if (!response.IsSuccessStatusCode)
+        {
+            return default;
+        }
+
+        if (isEventStream)
+        {
+            var expectDone = observed.ExpectDone;
+            var aborted = context.HttpContext.RequestAborted;
+            var metrics = _streamMetrics;
+            response.Content = new ObservedContent(response.Content, inner => SseEventStream.Create(inner, expectDone, aborted, request, metrics));
+            // The body may grow by an error event or shrink by a dropped usage chunk: the upstream's length would be wrong.
+            context.HttpContext.Response.Headers.ContentLength = null;
+        }
+        else
+        {
+            response.Content = new ObservedContent(response.Content, inner => new JsonResponseStream(inner, request, MaxObservedJsonBytes));
+        }
+        return default;
+    }
+}
