@@ -12,7 +12,7 @@ public class StreamingBenchmarks
     [Benchmark(Description = "SSE framing (22 events + [DONE])")]
     public async Task<long> SseFraming()
     {
-        await using var stream = new SseEventStream(new MemoryStream(Payloads.SseBody, writable: false), expectDone: true, CancellationToken.None);
+        await using var stream = SseEventStream.Create(new MemoryStream(Payloads.SseBody, writable: false), expectDone: true, CancellationToken.None);
         long total = 0;
         int n;
         while ((n = await stream.ReadAsync(_buffer)) > 0)

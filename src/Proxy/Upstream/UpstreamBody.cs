@@ -28,7 +28,7 @@ internal static class UpstreamBody
         if (feature.Stream && !feature.HasStreamOptions && feature.Operation is AiOperation.ChatCompletions or AiOperation.Completions)
         {
             // Usage must be known to settle token limits and count tokens; the extra usage chunk this asks for is
-            // dropped again on the way back (SseEventStream), so the client sees the stream it asked for.
+            // dropped again on the way back (Streaming/UsageChunkStripper), so the client sees the stream it asked for.
             body = InsertIncludeUsage(body.Span, feature.BodyObjectStart);
             feature.StripUsageChunk = true;
         }
