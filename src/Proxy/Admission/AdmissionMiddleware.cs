@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using AiProxy.Http;
 using Microsoft.AspNetCore.Http;
 
@@ -6,7 +5,7 @@ namespace AiProxy.Admission;
 
 /// <summary>
 /// The front gate of every <c>/v1</c> request: refuses new work while the host drains, and bounds concurrency with a
-/// short queue so overload answers a fast 503 <c>server_overloaded</c> (with <c>retry-after</c>) instead of piling up
+/// short queue (<see cref="OverloadGate"/>) so overload answers a fast 503 <c>server_overloaded</c> (with <c>retry-after</c>) instead of piling up
 /// timeouts. Health, readiness, <c>/metrics</c> and <c>/admin</c> never pass through it.
 /// </summary>
 internal sealed class AdmissionMiddleware
@@ -40,54 +39,40 @@ internal sealed class AdmissionMiddleware
             _metrics.Shed(AdmissionMetrics.Draining);
             return RefuseAsync(context, "AiProxy is shutting down; retry the request (another replica will take it).", "server_shutting_down");
         }
-        var lease = _gate.TryEnter();
-        return lease.IsAcquired ? RunAsync(context, lease) : QueueAsync(context, lease);
+        return _gate.TryEnter() ? RunAsync(context) : QueueAsync(context);
     }
 
-    private async Task RunAsync(HttpContext context, RateLimitLease lease)
+    private async Task RunAsync(HttpContext context)
     {
-        using (lease)
+        try
         {
             await _next(context);
         }
+        finally
+        {
+            _gate.Exit();
+        }
     }
 
-    private async Task QueueAsync(HttpContext context, RateLimitLease failed)
+    private async Task QueueAsync(HttpContext context)
     {
-        failed.Dispose();
-        if (_gate.QueueLimit == 0)
-        {
-            _metrics.Shed(AdmissionMetrics.QueueFull);
-            await RefuseAsync(context, Overloaded, "server_overloaded");
-            return;
-        }
-        RateLimitLease lease;
+        bool entered;
         using (var timeout = new CancellationTokenSource(_gate.QueueTimeout, _time))
         using (var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, context.RequestAborted))
         {
-            try
+            entered = _gate.QueueLimit > 0 && await _gate.EnterAsync(linked.Token);
+            if (!entered && context.RequestAborted.IsCancellationRequested)
             {
-                lease = await _gate.EnterAsync(linked.Token);
+                return; // the client left while queued: nothing to answer
             }
-            catch (OperationCanceledException)
+            if (!entered)
             {
-                if (context.RequestAborted.IsCancellationRequested)
-                {
-                    return; // the client left while queued: nothing to answer
-                }
-                _metrics.Shed(AdmissionMetrics.QueueTimeout);
+                _metrics.Shed(timeout.IsCancellationRequested ? AdmissionMetrics.QueueTimeout : AdmissionMetrics.QueueFull);
                 await RefuseAsync(context, Overloaded, "server_overloaded");
                 return;
             }
         }
-        if (!lease.IsAcquired)
-        {
-            lease.Dispose();
-            _metrics.Shed(AdmissionMetrics.QueueFull);
-            await RefuseAsync(context, Overloaded, "server_overloaded");
-            return;
-        }
-        await RunAsync(context, lease);
+        await RunAsync(context);
     }
 
     private static Task RefuseAsync(HttpContext context, string message, string code)

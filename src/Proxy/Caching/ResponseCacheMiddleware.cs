@@ -113,7 +113,10 @@ internal sealed partial class ResponseCacheMiddleware
                 _metrics.Hit();
                 return;
             }
-            var (served, semantic) = await TrySemanticAsync(context, feature, policy, request, noCache: false);
+            // Checked here so the exact-cache path pays nothing (not even a task) while the semantic layer is off.
+            var (served, semantic) = _semantic.IsEnabled
+                ? await TrySemanticAsync(context, feature, policy, request, noCache: false)
+                : (false, Semantic.SemanticProbe.None);
             if (served)
             {
                 _metrics.Miss();
@@ -146,7 +149,9 @@ internal sealed partial class ResponseCacheMiddleware
         }
 
         _metrics.Miss();
-        var (_, probe) = noStore ? (false, Semantic.SemanticProbe.None) : await TrySemanticAsync(context, feature, policy, request, noCache: true);
+        var (_, probe) = noStore || !_semantic.IsEnabled
+            ? (false, Semantic.SemanticProbe.None)
+            : await TrySemanticAsync(context, feature, policy, request, noCache: true);
         await ForwardAndRecordAsync(context, feature, new ResponseRecording(feature, MaxEntryBytes(feature.Snapshot), _time), key, ttl, noStore, probe);
     }
 
