@@ -15,10 +15,7 @@ internal sealed partial class ResponseCacheMiddleware
     private async Task<(bool Served, SemanticProbe Probe)> TrySemanticAsync(HttpContext context, AiRequestFeature feature, RouteCachePolicy policy,
         ParsedRequest request, bool noCache)
     {
-        if (!_semantic.IsEnabled)
-        {
-            return (false, SemanticProbe.None);
-        }
+        // Callers check _semantic.IsEnabled first, so the exact-cache path never allocates this task.
         var probe = await _semantic.LookupAsync(feature, policy.Shared ? null : feature.ClientId, lookup: !noCache, context.RequestAborted);
         if (!probe.Result.Hit || await LookupAsync(probe.Result.AnswerKey!, context.RequestAborted) is not { } entry)
         {

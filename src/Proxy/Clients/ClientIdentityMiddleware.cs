@@ -34,14 +34,15 @@ internal sealed class ClientIdentityMiddleware
             return _next(context);
         }
 
-        if (IsInternal(context.Request))
-        {
-            // The proxy's own call to itself (semantic-cache embeddings through an upstream provider).
-            context.Features.Set(table.Anonymous);
-            return _next(context);
-        }
         if (!table.TryAuthenticate(PresentedKey(context.Request), out var client))
         {
+            if (IsInternal(context.Request))
+            {
+                // The proxy's own call to itself (semantic-cache embeddings through an upstream provider); checked only
+                // once a client key has failed, so client requests never pay for the extra header lookup.
+                context.Features.Set(table.Anonymous);
+                return _next(context);
+            }
             return ProxyErrors.WriteAsync(context, StatusCodes.Status401Unauthorized,
                 "Incorrect or missing API key. Send your AiProxy client key as 'Authorization: Bearer <key>' (or the 'api-key' header).",
                 ProxyErrors.InvalidRequest, "invalid_api_key");
