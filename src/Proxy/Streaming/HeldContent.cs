@@ -1,0 +1,42 @@
+using System.Net;
+
+namespace AiProxy.Streaming;
+
+/// <summary>An <see cref="HttpContent"/> over a <see cref="HeldSseBody"/>, replacing the upstream content whose first bytes were read.</summary>
+internal sealed class HeldContent : HttpContent
+{
+    private readonly HttpContent _original;
+    private readonly HeldSseBody _body;
+
+    public HeldContent(HttpContent original, HeldSseBody body)
+    {
+        _original = original;
+        _body = body;
+        foreach (var header in original.Headers)
+        {
+            Headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
+    }
+
+    protected override Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken) => Task.FromResult<Stream>(_body);
+
+    protected override Task<Stream> CreateContentReadStreamAsync() => Task.FromResult<Stream>(_body);
+
+    protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => _body.CopyToAsync(stream);
+
+    protected override bool TryComputeLength(out long length)
+    {
+        length = 0;
+        return false;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _body.Dispose();
+            _original.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+}
