@@ -36,9 +36,8 @@ internal sealed class UpstreamOutcomeTransform : ResponseTransform
         var status = (int)response.StatusCode;
         properties.GetValue(Keys.Lease, null)?.Complete(status, response.Headers);
         var feature = context.HttpContext.Features.Get<AiRequestFeature>();
-        if (status is >= 200 and < 300 && properties.GetValue(Keys.RetryAllowed, false)
-            && feature?.Snapshot.Retry.FirstEventTimeout is { Ticks: > 0 } hold
-            && response.Content.Headers.ContentType?.MediaType is "text/event-stream")
+        if (status is >= 200 and < 300 && response.Content.Headers.ContentType?.MediaType is "text/event-stream"
+            && properties.GetValue(Keys.RetryAllowed, false) && feature?.Snapshot.Retry.FirstEventTimeout is { Ticks: > 0 } hold)
         {
             return HoldForFirstEventAsync(context, response, properties, provider, feature, hold);
         }
