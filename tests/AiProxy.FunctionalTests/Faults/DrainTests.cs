@@ -39,7 +39,13 @@ public sealed class DrainTests : IAsyncLifetime
 
         var stopwatch = Stopwatch.StartNew();
         proxy.Terminate();
-        var ready = await ReadinessAsync(proxy.BaseUrl);
+        // The signal is handled asynchronously: readiness must drop soon after, while the stream is still running.
+        HttpStatusCode? ready = HttpStatusCode.OK;
+        for (var i = 0; i < 50 && ready == HttpStatusCode.OK; i++)
+        {
+            await Task.Delay(50);
+            ready = await ReadinessAsync(proxy.BaseUrl);
+        }
         using var reader = new StreamReader(stream);
         var body = first + await reader.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(20));
         await proxy.WaitForExitAsync(TimeSpan.FromSeconds(20));
