@@ -1,10 +1,11 @@
 using System.Text.Json;
+using Xunit.Abstractions;
 using AiProxy.FunctionalTests.Infrastructure;
 
 namespace AiProxy.FunctionalTests.Faults;
 
 /// <summary>An upstream key file that becomes unreadable while the proxy runs, then is fixed.</summary>
-public sealed class KeyFileFaultTests
+public sealed class KeyFileFaultTests(ITestOutputHelper output)
 {
     [Fact]
     public async Task KeyFileUnreadable_NoServerError_NoSecretInLogs_AndTheFixedFileIsUsed()
@@ -37,6 +38,7 @@ public sealed class KeyFileFaultTests
             await Task.Delay(300);
         }
 
+        output.WriteLine("while unreadable: " + string.Join(",", statuses));
         File.Delete(keyFile);
         await File.WriteAllTextAsync(keyFile, "sk-fixed-key-0002\n");
         await Wait.Until(async () =>

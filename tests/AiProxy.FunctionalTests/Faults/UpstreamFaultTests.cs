@@ -2,13 +2,14 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using Xunit.Abstractions;
 using AiProxy.FunctionalTests.Infrastructure;
 using AiProxy.MockUpstream;
 
 namespace AiProxy.FunctionalTests.Faults;
 
 /// <summary>Upstream and client faults: each gets a correct answer or an OpenAI-style error in time, and the proxy then serves normally.</summary>
-public sealed class UpstreamFaultTests
+public sealed class UpstreamFaultTests(ITestOutputHelper output)
 {
     private static void AssertOpenAIError(string body, string code)
     {
@@ -119,6 +120,7 @@ public sealed class UpstreamFaultTests
             // A reset also ends the slow request.
         }
 
+        output.WriteLine($"stalled request ended after {stopwatch.Elapsed.TotalSeconds:F1} s: {answer.ToString().Split('\n')[0]}");
         Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(40), $"the stalled request was held {stopwatch.Elapsed}");
         Assert.DoesNotContain(" 500 ", answer.ToString(), StringComparison.Ordinal);
         Assert.Equal(1, env.Upstream.RequestCount); // only the normal request went upstream
