@@ -12,10 +12,8 @@ internal sealed class HeldContent : HttpContent
     {
         _original = original;
         _body = body;
-        foreach (var header in original.Headers)
-        {
-            Headers.TryAddWithoutValidation(header.Key, header.Value);
-        }
+        // YARP copied the upstream's headers to the client before the transforms ran; later transforms read only the type.
+        Headers.ContentType = original.Headers.ContentType;
     }
 
     protected override Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken) => Task.FromResult<Stream>(_body);
