@@ -33,6 +33,9 @@ public sealed class MockBehavior
     /// <summary>Delay before each content chunk of a stream.</summary>
     public TimeSpan? ChunkDelay { get; init; }
 
+    /// <summary>Delay after the headers of a stream, before its first event.</summary>
+    public TimeSpan? FirstEventDelay { get; init; }
+
     /// <summary>Abort the connection after this many SSE events (0: before any response byte).</summary>
     public int? AbortAfterChunks { get; init; }
 

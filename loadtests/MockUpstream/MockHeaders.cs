@@ -21,6 +21,9 @@ public static class MockHeaders
     /// <summary>Milliseconds to wait before each content chunk of a stream.</summary>
     public const string ChunkDelayMs = "x-mock-chunk-delay-ms";
 
+    /// <summary>Milliseconds to wait after the headers of a stream, before its first event.</summary>
+    public const string FirstEventDelayMs = "x-mock-first-event-delay-ms";
+
     /// <summary>Abort the connection after this many SSE events were written (0: before any response byte).</summary>
     public const string AbortAfterChunks = "x-mock-abort-after-chunks";
 

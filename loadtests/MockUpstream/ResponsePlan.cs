@@ -13,6 +13,7 @@ internal sealed class ResponsePlan
     public string? RetryAfterMs;
     public TimeSpan Delay;
     public TimeSpan ChunkDelay;
+    public TimeSpan FirstEventDelay;
     public int Chunks;
     public int? AbortAfterChunks;
     public int? ErrorAfterChunks;
@@ -66,6 +67,7 @@ internal sealed class ResponsePlan
         if (Int(h, MockHeaders.DelayMs) is { } delay and >= 0) Delay = TimeSpan.FromMilliseconds(delay);
         if (Int(h, MockHeaders.Chunks) is { } chunks and > 0) Chunks = chunks;
         if (Int(h, MockHeaders.ChunkDelayMs) is { } cd and >= 0) ChunkDelay = TimeSpan.FromMilliseconds(cd);
+        if (Int(h, MockHeaders.FirstEventDelayMs) is { } fd and >= 0) FirstEventDelay = TimeSpan.FromMilliseconds(fd);
         if (Int(h, MockHeaders.AbortAfterChunks) is { } abort and >= 0) AbortAfterChunks = abort;
         if (Int(h, MockHeaders.ErrorAfterChunks) is { } err and >= 0) ErrorAfterChunks = err;
         Content = Str(h, MockHeaders.Content) ?? Content;
@@ -88,6 +90,7 @@ internal sealed class ResponsePlan
         Delay = b.Delay ?? Delay;
         Chunks = b.Chunks is > 0 ? b.Chunks.Value : Chunks;
         ChunkDelay = b.ChunkDelay ?? ChunkDelay;
+        FirstEventDelay = b.FirstEventDelay ?? FirstEventDelay;
         AbortAfterChunks = b.AbortAfterChunks ?? AbortAfterChunks;
         ErrorAfterChunks = b.ErrorAfterChunks ?? ErrorAfterChunks;
         Content = b.Content ?? Content;

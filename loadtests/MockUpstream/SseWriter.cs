@@ -34,6 +34,11 @@ internal sealed class SseWriter : IDisposable
     /// <summary>Starts an event; <see langword="false"/> when the plan ends the stream here (connection aborted or error event sent).</summary>
     public async ValueTask<bool> BeginAsync(string? eventName = null)
     {
+        if (_written == 0 && _plan.FirstEventDelay > TimeSpan.Zero)
+        {
+            await _pipe.FlushAsync(_ctx.RequestAborted); // the headers go out first
+            await Task.Delay(_plan.FirstEventDelay, _time, _ctx.RequestAborted);
+        }
         if (_plan.AbortAfterChunks == _written)
         {
             await MockHandler.AbortAsync(_ctx, _request, _time, graceful: _written > 0);

@@ -72,8 +72,24 @@ public sealed class RedisServer : IAsyncDisposable
         _process = null;
     }
 
+    /// <summary>Stops the server process (SIGSTOP): connections stay open and every call hangs, as on a stalled Redis.</summary>
+    public void Freeze() => Signal("-STOP");
+
+    /// <summary>Resumes a frozen server (SIGCONT).</summary>
+    public void Thaw() => Signal("-CONT");
+
+    private void Signal(string signal)
+    {
+        if (_process is { HasExited: false } process)
+        {
+            using var kill = Process.Start("kill", [signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+            kill.WaitForExit();
+        }
+    }
+
     public ValueTask DisposeAsync()
     {
+        Thaw();
         Kill();
         return default;
     }

@@ -75,6 +75,13 @@ public sealed class RetryOptions
     /// <summary>Gets or sets the first backoff before retrying a provider that failed (jittered, doubling).</summary>
     /// <value>Defaults to 100 ms. Switching to another key after a 429 does not wait.</value>
     public string? BaseDelay { get; set; }
+
+    /// <summary>
+    /// Gets or sets how long a streamed answer is held for its first event while a retry is still possible: a stream that
+    /// ends, resets or opens with an in-band error before it is retried like an HTTP error; past this time it streams as usual.
+    /// </summary>
+    /// <value>Defaults to 5 seconds; <c>0s</c> turns the hold off.</value>
+    public string? FirstEventTimeout { get; set; }
 }
 
 /// <summary>Metrics settings.</summary>

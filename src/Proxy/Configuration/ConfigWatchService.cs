@@ -81,6 +81,10 @@ internal sealed partial class ConfigWatchService : IHostedService, IDisposable
         {
             _store.TryReload();
         }
+        else
+        {
+            Log.ConfigFileMissing(_logger, _store.ConfigPath, _store.Current.Version);
+        }
     }
 
     private static IEnumerable<string> ClientKeyPaths(AiProxyOptions options)
@@ -101,5 +105,8 @@ internal sealed partial class ConfigWatchService : IHostedService, IDisposable
     {
         [LoggerMessage(103, LogLevel.Warning, "Cannot watch {Directory} for config changes: {Reason}")]
         public static partial void WatchFailed(ILogger logger, string directory, string reason);
+
+        [LoggerMessage(104, LogLevel.Warning, "Config file {Path} is missing; the last good config (version {Version}) stays in force until the file is back.")]
+        public static partial void ConfigFileMissing(ILogger logger, string path, int version);
     }
 }

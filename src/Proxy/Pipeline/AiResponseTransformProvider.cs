@@ -1,3 +1,4 @@
+using AiProxy.Admission;
 using AiProxy.Configuration;
 using AiProxy.Metrics;
 using AiProxy.Streaming;
@@ -12,10 +13,10 @@ internal sealed class AiResponseTransformProvider : ITransformProvider
     private readonly UpstreamOutcomeTransform _outcome;
     private readonly ObservedResponseTransform _body;
 
-    public AiResponseTransformProvider(TimeProvider time, ProxyMetrics metrics)
+    public AiResponseTransformProvider(TimeProvider time, ProxyMetrics metrics, DrainState drain)
     {
         _outcome = new UpstreamOutcomeTransform(time);
-        _body = new ObservedResponseTransform(static context => Observe(context), new StreamMetricsObserver(metrics));
+        _body = new ObservedResponseTransform(static context => Observe(context), new StreamMetricsObserver(metrics), drain.StreamsEnding);
     }
 
     public void ValidateRoute(TransformRouteValidationContext context)

@@ -12,6 +12,7 @@ internal sealed class RetryPolicy
     {
         MaxAttempts = options?.MaxAttempts ?? 4;
         Deadline = Duration.TryParse(options?.Deadline, out var deadline) ? deadline : TimeSpan.FromSeconds(30);
+        FirstEventTimeout = Duration.TryParse(options?.FirstEventTimeout, out var hold) ? hold : TimeSpan.FromSeconds(5);
         var baseDelay = Duration.TryParse(options?.BaseDelay, out var d) ? d : TimeSpan.FromMilliseconds(100);
 
         var builder = new ResiliencePipelineBuilder<AttemptOutcome> { TimeProvider = time };
@@ -36,6 +37,9 @@ internal sealed class RetryPolicy
 
     /// <summary>Gets the time after which no new attempt starts.</summary>
     public TimeSpan Deadline { get; }
+
+    /// <summary>Gets how long a retryable stream is held for its first event (zero: not held).</summary>
+    public TimeSpan FirstEventTimeout { get; }
 
     public ResiliencePipeline<AttemptOutcome> Pipeline { get; }
 }

@@ -1,3 +1,5 @@
+using AiProxy.Routing;
+using AiProxy.Streaming;
 using AiProxy.Upstream;
 using Polly;
 using Yarp.ReverseProxy.Transforms;
@@ -9,9 +11,14 @@ namespace AiProxy.Pipeline;
 /// Runs when the upstream's status and headers arrive, before any body byte is copied: feeds the key pool
 /// (cooldowns from retry-after / x-ratelimit-*), the provider breaker and latency, writes the answer into the
 /// attempt's <see cref="ResilienceContext"/>, and suppresses a retryable answer so the next attempt can run.
+/// A retryable SSE answer is held until its first event (<see cref="FirstEventProbe"/>): a stream that fails or opens
+/// with an in-band error before any content is retried like a 502.
 /// </summary>
 internal sealed class UpstreamOutcomeTransform : ResponseTransform
 {
+    /// <summary>The status a stream that failed before its first event counts as (the client never sees it).</summary>
+    private const int FailedStreamStatus = 502;
+
     private readonly TimeProvider _time;
 
     public UpstreamOutcomeTransform(TimeProvider time) => _time = time;
@@ -27,8 +34,54 @@ internal sealed class UpstreamOutcomeTransform : ResponseTransform
 
         var properties = attempt.Properties;
         var status = (int)response.StatusCode;
-        var lease = properties.GetValue(Keys.Lease, null);
-        lease?.Complete(status, response.Headers);
+        properties.GetValue(Keys.Lease, null)?.Complete(status, response.Headers);
+        var feature = context.HttpContext.Features.Get<AiRequestFeature>();
+        if (status is >= 200 and < 300 && response.Content.Headers.ContentType?.MediaType is "text/event-stream"
+            && properties.GetValue(Keys.RetryAllowed, false) && feature?.Snapshot.Retry.FirstEventTimeout is { Ticks: > 0 } hold)
+        {
+            return HoldForFirstEventAsync(context, response, properties, provider, feature, hold);
+        }
+        Record(context, properties, provider, feature, status);
+        return default;
+    }
+
+    private async ValueTask HoldForFirstEventAsync(ResponseTransformContext context, HttpResponseMessage response, ResilienceProperties properties,
+        ProviderRuntime provider, AiRequestFeature feature, TimeSpan hold)
+    {
+        Stream? inner = null;
+        HeldSseBody? body;
+        try
+        {
+            inner = await response.Content.ReadAsStreamAsync(context.CancellationToken).ConfigureAwait(false);
+            (_, body) = await FirstEventProbe.ReadAsync(inner, hold, _time, context.CancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            // The client left while the answer was held: nothing to send, and not the provider's failure.
+            inner?.Dispose();
+            provider.Breaker.Abandon();
+            context.SuppressResponseBody = true;
+            properties.Set(Keys.Answer, new UpstreamAnswer((int)response.StatusCode, RetryRequested: false));
+            return;
+        }
+        catch (OperationCanceledException)
+        {
+            body = null;
+        }
+
+        if (body is not null)
+        {
+            response.Content = new HeldContent(response.Content, body);
+            Record(context, properties, provider, feature, (int)response.StatusCode);
+            return;
+        }
+        // Nothing reached the client yet: drop this body (and its connection) and let the next attempt run.
+        inner?.Dispose();
+        Record(context, properties, provider, feature, FailedStreamStatus);
+    }
+
+    private void Record(ResponseTransformContext context, ResilienceProperties properties, ProviderRuntime provider, AiRequestFeature? feature, int status)
+    {
         if (status >= 500)
         {
             provider.Breaker.Failure();
@@ -39,13 +92,12 @@ internal sealed class UpstreamOutcomeTransform : ResponseTransform
             provider.RecordLatency(_time.GetElapsedTime(properties.GetValue(Keys.AttemptStart, 0L)));
         }
 
-        var hasAlternative = context.HttpContext.Features.Get<AiRequestFeature>()?.Route.Providers.Length > 1 || provider.Keys is { Count: > 1 };
+        var hasAlternative = feature?.Route.Providers.Length > 1 || provider.Keys is { Count: > 1 };
         var retry = properties.GetValue(Keys.RetryAllowed, false) && UpstreamRetryRules.IsRetryable(status, hasAlternative);
         if (retry)
         {
             context.SuppressResponseBody = true;
         }
         properties.Set(Keys.Answer, new UpstreamAnswer(status, retry));
-        return default;
     }
 }

@@ -50,8 +50,9 @@ internal sealed class JsonResponseStream : Stream
         if (read == 0)
         {
             _meter.OnEnded();
-            // A body too large to meter is not recorded either.
-            Complete(success: !_meter.Overflowed);
+            // A body too large to meter is not recorded either, nor one that is not JSON (an upstream's HTML error page
+            // under 200 passes through to the client, but must not be cached and replayed).
+            Complete(success: !_meter.Overflowed && (_observers is null || _meter.IsWellFormedJson()));
             return 0;
         }
 

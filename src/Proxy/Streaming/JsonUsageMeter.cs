@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Json;
 
 namespace AiProxy.Streaming;
 
@@ -54,6 +55,29 @@ internal sealed class JsonUsageMeter : IDisposable
         if (!Overflowed && _copy is not null && TokenUsage.TryRead(_copy.AsSpan(0, _length), out var usage))
         {
             _request.Usage = usage;
+        }
+    }
+
+    /// <summary>Returns whether the whole body is one well-formed JSON value (false after an overflow).</summary>
+    public bool IsWellFormedJson()
+    {
+        if (Overflowed || _copy is null)
+        {
+            return false;
+        }
+        var reader = new Utf8JsonReader(_copy.AsSpan(0, _length));
+        try
+        {
+            if (!reader.Read())
+            {
+                return false;
+            }
+            reader.Skip();
+            return !reader.Read(); // only blanks may follow the value; anything else throws
+        }
+        catch (JsonException)
+        {
+            return false;
         }
     }
 

@@ -14,13 +14,16 @@ internal sealed class ObservedResponseTransform : ResponseTransform
 
     private readonly Func<HttpContext, ObservedRequest> _select;
     private readonly ISseEventObserver? _streamMetrics;
+    private readonly CancellationToken _streamsEnding;
 
     /// <param name="select">The request's side of the answer (none for requests the proxy does not observe).</param>
     /// <param name="streamMetrics">A stateless observer added to every SSE stream (metrics), or null.</param>
-    public ObservedResponseTransform(Func<HttpContext, ObservedRequest> select, ISseEventObserver? streamMetrics)
+    /// <param name="streamsEnding">Fires when the proxy is about to stop: open streams then end with an error event.</param>
+    public ObservedResponseTransform(Func<HttpContext, ObservedRequest> select, ISseEventObserver? streamMetrics, CancellationToken streamsEnding = default)
     {
         _select = select;
         _streamMetrics = streamMetrics;
+        _streamsEnding = streamsEnding;
     }
 
     public override ValueTask ApplyAsync(ResponseTransformContext context)
@@ -50,7 +53,8 @@ internal sealed class ObservedResponseTransform : ResponseTransform
             var expectDone = observed.ExpectDone;
             var aborted = context.HttpContext.RequestAborted;
             var metrics = _streamMetrics;
-            response.Content = new ObservedContent(response.Content, inner => SseEventStream.Create(inner, expectDone, aborted, request, metrics));
+            var ending = _streamsEnding;
+            response.Content = new ObservedContent(response.Content, inner => SseEventStream.Create(inner, expectDone, aborted, request, metrics, ending));
             // The body may grow by an error event or shrink by a dropped usage chunk: the upstream's length would be wrong.
             context.HttpContext.Response.Headers.ContentLength = null;
         }

@@ -39,6 +39,10 @@ internal sealed class SseErrorEventWriter : ISseEventObserver
         ? "The upstream provider stopped sending before the response was complete (timeout)."
         : "The upstream provider's connection failed before the response was complete.");
 
+    /// <summary>The error event for a stream still running when the proxy's drain time ends (SIGTERM).</summary>
+    public static byte[] ShuttingDown() => ProxyErrors.SseErrorEvent(
+        "AiProxy is shutting down and ended the stream before the response was complete; retry the request.", "server_error", "server_shutting_down");
+
     /// <summary>
     /// The error event when the upstream closed cleanly but early, or null when it ended properly.
     /// <paramref name="openTail"/>: the last event the client got had no blank line, so the error event must not join it.

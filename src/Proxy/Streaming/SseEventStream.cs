@@ -9,6 +9,7 @@ internal sealed class SseEventStream : Stream
 {
     private readonly Stream _inner;
     private readonly CancellationToken _clientAborted;
+    private readonly CancellationToken _streamsEnding;
     private readonly ISseEventObserver[] _observers;
     private readonly SseErrorEventWriter _ending;
     private readonly SseFramer _framer = new();
@@ -17,17 +18,21 @@ internal sealed class SseEventStream : Stream
     private bool _upstreamEnded;
     private bool _completed;
     private bool _disposed;
+    private CancellationTokenSource? _readCancel; // the read token linked with _streamsEnding, made once per stream
+    private CancellationToken _readCancelFor;
 
     /// <param name="inner">The upstream body.</param>
     /// <param name="observers">The jobs on each event, in order; an observer that drops an event hides it from the rest.</param>
     /// <param name="ending">Sees the events the client gets and writes the error event after a failure.</param>
     /// <param name="clientAborted">The client's abort: a cancellation by it is not an upstream failure.</param>
-    public SseEventStream(Stream inner, ISseEventObserver[] observers, SseErrorEventWriter ending, CancellationToken clientAborted)
+    /// <param name="streamsEnding">Fires when the proxy is about to stop: the stream then ends with an error event.</param>
+    public SseEventStream(Stream inner, ISseEventObserver[] observers, SseErrorEventWriter ending, CancellationToken clientAborted, CancellationToken streamsEnding = default)
     {
         _inner = inner;
         _observers = observers;
         _ending = ending;
         _clientAborted = clientAborted;
+        _streamsEnding = streamsEnding;
         foreach (var observer in observers)
         {
             observer.OnStarted();
@@ -38,7 +43,8 @@ internal sealed class SseEventStream : Stream
     /// The stream of one upstream answer with the usual jobs: usage metering (raw events), the injected usage chunk taken
     /// out when <see cref="IUpstreamResponseFeature.StripUsageChunk"/>, the request's answer observers, then <paramref name="metrics"/>.
     /// </summary>
-    public static SseEventStream Create(Stream inner, bool expectDone, CancellationToken clientAborted, IUpstreamResponseFeature? request = null, ISseEventObserver? metrics = null)
+    public static SseEventStream Create(Stream inner, bool expectDone, CancellationToken clientAborted, IUpstreamResponseFeature? request = null,
+        ISseEventObserver? metrics = null, CancellationToken streamsEnding = default)
     {
         var strip = request is { StripUsageChunk: true };
         var relay = request?.Observers is { } list ? new ResponseObserverRelay(list) : null;
@@ -60,7 +66,7 @@ internal sealed class SseEventStream : Stream
         {
             observers[i] = metrics;
         }
-        return new SseEventStream(inner, observers, new SseErrorEventWriter(expectDone), clientAborted);
+        return new SseEventStream(inner, observers, new SseErrorEventWriter(expectDone), clientAborted, streamsEnding);
     }
 
     /// <summary>Gets a value indicating whether the upstream stream failed or ended without its terminator.</summary>
@@ -91,18 +97,22 @@ internal sealed class SseEventStream : Stream
             {
                 return HandOutEnding(destination.Span);
             }
+            if (_streamsEnding.IsCancellationRequested)
+            {
+                EndWithError(SseErrorEventWriter.ShuttingDown());
+                continue;
+            }
 
             int read;
             try
             {
-                read = await _inner.ReadAsync(_framer.GetReadBuffer(), cancellationToken).ConfigureAwait(false);
+                read = await _inner.ReadAsync(_framer.GetReadBuffer(), ReadToken(cancellationToken)).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException && !_clientAborted.IsCancellationRequested)
             {
-                // The partial event (if any) is dropped: half a JSON chunk would fail the client's parser.
-                _framer.DropPartial();
-                _error = SseErrorEventWriter.UpstreamFailed(timeout: ex is OperationCanceledException);
-                _upstreamEnded = true;
+                EndWithError(_streamsEnding.IsCancellationRequested
+                    ? SseErrorEventWriter.ShuttingDown()
+                    : SseErrorEventWriter.UpstreamFailed(timeout: ex is OperationCanceledException));
                 continue;
             }
 
@@ -120,6 +130,30 @@ internal sealed class SseEventStream : Stream
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
         => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    /// <summary>Ends the stream after the events already framed; the partial event (if any) is dropped: half a JSON chunk would fail the client's parser.</summary>
+    private void EndWithError(byte[] error)
+    {
+        _framer.DropPartial();
+        _error = error;
+        _upstreamEnded = true;
+    }
+
+    /// <summary>The token for an upstream read: YARP's, linked once per stream with the shutdown's when there is one.</summary>
+    private CancellationToken ReadToken(CancellationToken token)
+    {
+        if (!_streamsEnding.CanBeCanceled)
+        {
+            return token;
+        }
+        if (_readCancel is null || _readCancelFor != token)
+        {
+            _readCancel?.Dispose();
+            _readCancel = CancellationTokenSource.CreateLinkedTokenSource(token, _streamsEnding);
+            _readCancelFor = token;
+        }
+        return _readCancel.Token;
+    }
 
     private void FrameEvents()
     {
@@ -206,6 +240,7 @@ internal sealed class SseEventStream : Stream
                 _inner.Dispose();
             }
             _framer.Dispose();
+            _readCancel?.Dispose();
         }
         base.Dispose(disposing);
     }

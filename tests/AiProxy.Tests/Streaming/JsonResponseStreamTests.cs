@@ -36,4 +36,21 @@ public sealed class JsonResponseStreamTests
         Assert.Equal([false], recorder.Completions);
         Assert.Null(request.Usage);
     }
+
+    [Theory]
+    [InlineData("<html>502 Bad Gateway</html>")]
+    [InlineData("{\"id\":\"1\",\"choices\":[")] // cut off
+    [InlineData("{\"id\":\"1\"} trailing")]
+    [InlineData("")]
+    public async Task ReadAsync_BodyThatIsNotOneJsonValue_PassesThroughButIsNotASuccess(string body)
+    {
+        var recorder = new RecordingObserver();
+        var request = new ObserverTestRequest { Observers = [recorder] };
+        var stream = new JsonResponseStream(new MemoryStream(Encoding.UTF8.GetBytes(body)), request, maxObservedBytes: 1024);
+
+        var text = await new StreamReader(stream).ReadToEndAsync();
+
+        Assert.Equal(body, text);
+        Assert.Equal([false], recorder.Completions);
+    }
 }

@@ -237,4 +237,27 @@ public sealed class SseEventStreamTests
         Assert.Equal([true], recorder.Completions);
         Assert.Equal(new TokenUsage(3, 1, 0, 4), request.Usage);
     }
+
+    [Fact]
+    public async Task ReadAsync_StreamsEndingFiresDuringAPendingRead_EndsWithShutdownErrorEventAndNoDone()
+    {
+        var pipe = new System.IO.Pipelines.Pipe();
+        await pipe.Writer.WriteAsync("data: {\"a\":1}\n\ndata: {\"a\":"u8.ToArray());
+        using var ending = new CancellationTokenSource();
+        var stream = SseEventStream.Create(pipe.Reader.AsStream(), expectDone: true, CancellationToken.None, streamsEnding: ending.Token);
+        var buffer = new byte[4096];
+        var first = Encoding.UTF8.GetString(buffer, 0, await stream.ReadAsync(buffer));
+
+        var pending = stream.ReadAsync(buffer).AsTask();
+        await Task.Delay(50);
+        Assert.False(pending.IsCompleted);
+        ending.Cancel();
+        var rest = Encoding.UTF8.GetString(buffer, 0, await pending.WaitAsync(TimeSpan.FromSeconds(10)));
+
+        Assert.Equal("data: {\"a\":1}\n\n", first);
+        Assert.StartsWith("data: {\"error\":", rest, StringComparison.Ordinal);
+        Assert.Contains("server_shutting_down", rest, StringComparison.Ordinal);
+        Assert.Equal(0, await stream.ReadAsync(buffer));
+        Assert.True(stream.Failed);
+    }
 }

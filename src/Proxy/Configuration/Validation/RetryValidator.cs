@@ -15,5 +15,9 @@ internal sealed class RetryValidator : IConfigSectionValidator
         {
             context.Add("$.AiProxy.Retry.BaseDelay", $"'{retry.BaseDelay}' is not a duration (use e.g. 100ms)");
         }
+        if (retry.FirstEventTimeout is not null && (!Duration.TryParse(retry.FirstEventTimeout, out var hold) || hold < TimeSpan.Zero))
+        {
+            context.Add("$.AiProxy.Retry.FirstEventTimeout", $"'{retry.FirstEventTimeout}' is not a duration (use e.g. 5s, or 0s to stream without holding)");
+        }
     }
 }

@@ -28,6 +28,7 @@ public sealed class SectionValidatorTests
         { nameof(RetryValidator), """{"Retry":{"MaxAttempts":0}}""", "$.AiProxy.Retry.MaxAttempts: must be a positive number, found 0" },
         { nameof(RetryValidator), """{"Retry":{"BaseDelay":"soon"}}""", "$.AiProxy.Retry.BaseDelay: 'soon' is not a duration (use e.g. 100ms)" },
         { nameof(RetryValidator), """{"Retry":{"Deadline":"0s"}}""", "$.AiProxy.Retry.Deadline: '0s' is not a positive duration (use e.g. 01:00:00, 30m or 3600s)" },
+        { nameof(RetryValidator), """{"Retry":{"FirstEventTimeout":"-1s"}}""", "$.AiProxy.Retry.FirstEventTimeout: '-1s' is not a duration (use e.g. 5s, or 0s to stream without holding)" },
         { nameof(PriceValidator), """{"Prices":{"gpt-*":{"OutputPerMillion":-1}}}""", "$.AiProxy.Prices.gpt-*.OutputPerMillion: must not be negative, found -1" },
     };
 
@@ -37,7 +38,7 @@ public sealed class SectionValidatorTests
         { nameof(BodyLimitValidator), """{"MaxRequestBodyBytes":1024}""" },
         { nameof(CacheValidator), """{"Cache":{"Mode":"Always","Ttl":"1h","Semantic":{"Enabled":true,"Threshold":1,"Embeddings":"LOCAL"}}}""" },
         { nameof(RedisValidator), """{"Redis":{"Configuration":"127.0.0.1:6379","ExpectedReplicas":3,"OperationTimeout":"250ms"}}""" },
-        { nameof(RetryValidator), """{"Retry":{"MaxAttempts":2,"Deadline":"30s","BaseDelay":"0ms"}}""" },
+        { nameof(RetryValidator), """{"Retry":{"MaxAttempts":2,"Deadline":"30s","BaseDelay":"0ms","FirstEventTimeout":"0s"}}""" },
         { nameof(PriceValidator), """{"Prices":{"gpt-4o":{"InputPerMillion":2.5,"OutputPerMillion":10,"CachedInputPerMillion":0}}}""" },
     };
 
