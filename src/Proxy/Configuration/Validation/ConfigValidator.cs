@@ -11,6 +11,7 @@ internal static class ConfigValidator
         new ProviderValidator(),
         new RouteValidator(),
         new ClientValidator(),
+        new BudgetValidator(),
         new BodyLimitValidator(),
         new CacheValidator(),
         new RedisValidator(),
