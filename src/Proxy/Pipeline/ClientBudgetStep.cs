@@ -56,7 +56,7 @@ internal sealed class ClientBudgetStep(IBudgetLedger ledger, TimeProvider time)
         return feature.UpstreamStatus is 0 or >= 400 ? lease.SettleAsync(default) : default;
     }
 
-    /// <summary>The estimate: prompt (characters / 4) and the completion budget, priced as input and output of the route's model.</summary>
+    /// <summary>The estimate (rounded to the nano-dollar; floating-point noise must not add one): prompt (characters / 4) and the completion budget, priced as input and output of the route's model.</summary>
     private static BudgetCharge Estimate(AiRequestFeature feature)
     {
         var total = Math.Max(0, feature.EstimatedTokens);
@@ -66,7 +66,7 @@ internal sealed class ClientBudgetStep(IBudgetLedger ledger, TimeProvider time)
     }
 
     private static long Nano(AiRequestFeature feature, string? model, in TokenUsage usage)
-        => feature.Snapshot.Prices.Find(model) is { } price ? (long)Math.Ceiling(price.Cost(usage) * ClientBudget.NanoPerUsd) : 0;
+        => feature.Snapshot.Prices.Find(model) is { } price ? (long)Math.Round(price.Cost(usage) * ClientBudget.NanoPerUsd) : 0;
 
     /// <summary>Writes the remaining USD and tokens of the tightest budgets and when the binding one resets (UTC, ISO 8601).</summary>
     public static void WriteHeaders(IHeaderDictionary headers, BudgetDecision decision)
@@ -89,7 +89,8 @@ internal sealed class ClientBudgetStep(IBudgetLedger ledger, TimeProvider time)
         var headers = context.Response.Headers;
         WriteHeaders(headers, decision);
         var wait = decision.ResetAt - time.GetUtcNow();
-        if (wait <= TimeSpan.FromDays(1))
+        var retry = wait <= TimeSpan.FromDays(1);
+        if (retry)
         {
             headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         }
@@ -103,6 +104,7 @@ internal sealed class ClientBudgetStep(IBudgetLedger ledger, TimeProvider time)
         var local = TimeZoneInfo.ConvertTime(decision.ResetAt, decision.Zone);
         var message = $"You exceeded your current quota: client '{client.Id}' has used up its {what}. It resets at "
             + $"{local.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture)} ({decision.Zone.Id}).";
-        return ProxyErrors.WriteAsync(context, StatusCodes.Status429TooManyRequests, message, "insufficient_quota", "insufficient_quota");
+        return ProxyErrors.WriteAsync(context, StatusCodes.Status429TooManyRequests, message, "insufficient_quota", "insufficient_quota",
+            shouldRetry: retry ? null : false);
     }
 }

@@ -58,6 +58,6 @@ public sealed class ClientBudget
     public bool Tracks(BudgetWindow window)
         => Limit(window, BudgetUnit.Requests) >= 0 || Limit(window, BudgetUnit.Tokens) >= 0 || Limit(window, BudgetUnit.Usd) >= 0;
 
-    /// <summary>Converts dollars to nano-dollars, rounding down (a budget never grows by rounding).</summary>
-    public static long? ToNano(double? usd) => usd is { } d ? (long)Math.Floor(d * NanoPerUsd) : null;
+    /// <summary>Converts dollars to nano-dollars, rounded to the nearest (0.07 must not become 69,999,999 by floating-point noise).</summary>
+    public static long? ToNano(double? usd) => usd is { } d ? (long)Math.Round(d * NanoPerUsd) : null;
 }
