@@ -11,19 +11,22 @@ namespace AiProxy.Pipeline;
 /// <summary>
 /// Applies the client's policy to a routed request: allowed models (403), then requests/tokens/concurrency limits
 /// (429 with <c>retry-after</c> in OpenAI's shape). After the answer, the token reservation settles to the real usage
-/// (zero for answers served without an upstream call). Calendar budgets are <see cref="ClientBudgetStep"/>'s.
+/// (zero for answers served without an upstream call). Calendar budgets are <see cref="ClientBudgetStep"/>'s,
+/// priority shedding <see cref="PriorityShedStep"/>'s.
 /// </summary>
 internal sealed class ClientPolicyMiddleware
 {
     private readonly RequestDelegate _next;
     private readonly IClientRateLimiter _limiter;
     private readonly ClientBudgetStep _budgets;
+    private readonly BudgetMetrics _budgetMetrics;
 
-    public ClientPolicyMiddleware(RequestDelegate next, IClientRateLimiter limiter, IBudgetLedger budgets, TimeProvider time)
+    public ClientPolicyMiddleware(RequestDelegate next, IClientRateLimiter limiter, IBudgetLedger budgets, BudgetMetrics budgetMetrics, TimeProvider time)
     {
         _next = next;
         _limiter = limiter;
         _budgets = new ClientBudgetStep(budgets, time);
+        _budgetMetrics = budgetMetrics;
     }
 
     public Task Invoke(HttpContext context)
@@ -40,6 +43,11 @@ internal sealed class ClientPolicyMiddleware
         {
             return ProxyErrors.WriteAsync(context, StatusCodes.Status403Forbidden,
                 $"Client '{client.Id}' is not allowed to use model '{model}'.", ProxyErrors.InvalidRequest, "model_not_allowed", "model");
+        }
+        feature.Priority = client.Priority;
+        if (PriorityShedStep.ShouldShed(feature, client.Priority, out var shedFor))
+        {
+            return PriorityShedStep.WriteShedAsync(context, client, shedFor, _budgetMetrics);
         }
         if (!client.Limits.HasAnyLimit)
         {

@@ -12,6 +12,7 @@ internal static class ConfigValidator
         new RouteValidator(),
         new ClientValidator(),
         new BudgetValidator(),
+        new PriorityValidator(),
         new BodyLimitValidator(),
         new CacheValidator(),
         new RedisValidator(),
