@@ -109,7 +109,7 @@ internal sealed class ClientTable
             return ClientBudget.None;
         }
         // The validator rejected unknown zones; a zone missing on this machine only would fall back to UTC.
-        BudgetCalendar.TryFindZone(b?.ResetTimeZone, out var zone);
+        ResetTimeZones.TryFind(b?.ResetTimeZone, out var zone);
         return new ClientBudget
         {
             Zone = zone,

@@ -1,4 +1,3 @@
-using AiProxy.RateLimiting.Budgets;
 using AiProxy.Transforms.Keys;
 
 namespace AiProxy.Configuration.Validation;
@@ -33,7 +32,7 @@ internal sealed class BudgetValidator : IConfigSectionValidator
         context.Positive(budget.TokensPerMonth, path + ".TokensPerMonth");
         PositiveUsd(context, budget.UsdPerDay, path + ".UsdPerDay");
         PositiveUsd(context, budget.UsdPerMonth, path + ".UsdPerMonth");
-        if (!BudgetCalendar.TryFindZone(budget.ResetTimeZone, out _))
+        if (!ResetTimeZones.TryFind(budget.ResetTimeZone, out _))
         {
             context.Add(path + ".ResetTimeZone", $"unknown time zone '{budget.ResetTimeZone}'; use an IANA id such as UTC, Europe/Paris or America/New_York");
         }

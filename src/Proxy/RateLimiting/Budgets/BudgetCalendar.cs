@@ -46,27 +46,4 @@ internal static class BudgetCalendar
         var offset = zone.IsAmbiguousTime(local) ? zone.GetAmbiguousTimeOffsets(local).Max() : zone.GetUtcOffset(local);
         return new DateTimeOffset(local, offset).ToUniversalTime();
     }
-
-    /// <summary>Resolves an IANA (or Windows) id; <see langword="false"/> when the zone is unknown on this machine.</summary>
-    public static bool TryFindZone(string? id, out TimeZoneInfo zone)
-    {
-        zone = TimeZoneInfo.Utc;
-        if (id is null || string.Equals(id, "UTC", StringComparison.OrdinalIgnoreCase))
-        {
-            return true;
-        }
-        if (string.IsNullOrWhiteSpace(id))
-        {
-            return false;
-        }
-        try
-        {
-            zone = TimeZoneInfo.FindSystemTimeZoneById(id);
-            return true;
-        }
-        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
-        {
-            return false;
-        }
-    }
 }

@@ -6,7 +6,7 @@ public sealed class BudgetCalendarTests
 {
     private static TimeZoneInfo Zone(string id)
     {
-        Assert.True(BudgetCalendar.TryFindZone(id, out var zone), id);
+        Assert.True(AiProxy.Configuration.ResetTimeZones.TryFind(id, out var zone), id);
         return zone;
     }
 
@@ -34,5 +34,5 @@ public sealed class BudgetCalendarTests
     [InlineData("Europe/Paris", true)]
     [InlineData("Mars/Olympus_Mons", false)]
     [InlineData(" ", false)]
-    public void TryFindZone_KnownAndUnknownIds(string? id, bool known) => Assert.Equal(known, BudgetCalendar.TryFindZone(id, out _));
+    public void ResetTimeZonesTryFind_KnownAndUnknownIds(string? id, bool known) => Assert.Equal(known, AiProxy.Configuration.ResetTimeZones.TryFind(id, out _));
 }

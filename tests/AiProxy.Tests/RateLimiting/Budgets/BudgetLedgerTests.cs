@@ -12,7 +12,7 @@ public sealed class BudgetLedgerTests
 
     private static ClientBudget UsdPerDay(long nano, string zone = "UTC")
     {
-        Assert.True(BudgetCalendar.TryFindZone(zone, out var tz));
+        Assert.True(AiProxy.Configuration.ResetTimeZones.TryFind(zone, out var tz));
         return new ClientBudget { NanoUsdPerDay = nano, Zone = tz };
     }
 
