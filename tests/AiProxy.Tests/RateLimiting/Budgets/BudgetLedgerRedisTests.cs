@@ -29,7 +29,7 @@ public sealed class BudgetLedgerRedisTests : IAsyncLifetime
     private async Task<BudgetLedgerHarness> StartReplicaAsync()
     {
         var connection = new RedisConnection(_server.Configuration + ",asyncTimeout=10000,syncTimeout=10000", NullLogger<RedisConnection>.Instance);
-        connection.StartConnect();
+        _ = connection.StartConnect();
         _connections.Add(connection);
         var stopwatch = Stopwatch.StartNew();
         while (!connection.IsConnected)
