@@ -174,4 +174,23 @@ public sealed class BudgetTests
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK], statuses);
         Assert.Equal(["0.000000", "0.000000", "0.000000"], remaining);
     }
+
+    [Fact]
+    public async Task WithoutRedis_BudgetsAreLocal_WarnedAtStartUp_AndStillEnforced()
+    {
+        await using var upstream = await MockUpstreamServer.StartAsync(new MockUpstreamOptions { RecordRequests = false });
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero));
+        var config = Config(upstream.V1, "unused").Replace(",\n  \"Redis\":{\"Configuration\":\"unused\",\"ExpectedReplicas\":3}", "", StringComparison.Ordinal);
+        Assert.DoesNotContain("Redis", config, StringComparison.Ordinal);
+        await using var proxy = await StartProxyAsync(config, clock);
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++) statuses.Add((await proxy.Client.SendAsync(Chat(stream: i == 2))).StatusCode);
+        var metrics = await proxy.Client.GetStringAsync("metrics");
+
+        Assert.Contains("[2151] Budgets are kept in this process only", proxy.Logs.AllText, StringComparison.Ordinal);
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
+        Assert.Contains("aiproxy_budget_local 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("aiproxy_budget_refusals_total{client=\"team-a\",reason=\"budget\"} 1", metrics, StringComparison.Ordinal);
+    }
 }
