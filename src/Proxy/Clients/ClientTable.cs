@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using AiProxy.Configuration;
 using AiProxy.RateLimiting;
+using AiProxy.RateLimiting.Budgets;
 using AiProxy.Routing;
 using AiProxy.Transforms.Keys;
 
@@ -56,7 +57,8 @@ internal sealed class ClientTable
 
     public static ClientTable Compile(AiProxyOptions options)
     {
-        var anonymous = new ClientIdentity(ClientIdentity.AnonymousId, ToLimit(options.AnonymousRateLimit), null);
+        var anonymous = new ClientIdentity(ClientIdentity.AnonymousId, ToLimit(options.AnonymousRateLimit), null,
+            ToBudget(options.AnonymousBudget, options.AnonymousRateLimit));
         var byDigest = new Dictionary<string, (byte[], ClientIdentity)>(StringComparer.Ordinal);
         var problems = new List<string>();
         if (options.Clients is null)
@@ -75,7 +77,8 @@ internal sealed class ClientTable
                     allowed[i] = new ModelGlob(models[i]);
                 }
             }
-            var identity = new ClientIdentity(id, ToLimit(client.RateLimit), allowed);
+            var identity = new ClientIdentity(id, ToLimit(client.RateLimit), allowed, ToBudget(client.Budget, client.RateLimit),
+                PriorityClassNames.Table.Parse(client.Priority, PriorityClass.Normal));
             // The same resolution as upstream keys (literal, env:NAME, file:PATH or a Secret directory).
             var keys = new List<string>();
             var remedies = new List<string>();
@@ -98,4 +101,24 @@ internal sealed class ClientTable
 
     private static ClientRateLimit ToLimit(ClientRateLimitOptions? o)
         => new() { RequestsPerMinute = o?.RequestsPerMinute, TokensPerMinute = o?.TokensPerMinute, MaxConcurrent = o?.MaxConcurrent };
+
+    private static ClientBudget ToBudget(ClientBudgetOptions? b, ClientRateLimitOptions? limits)
+    {
+        if (b is null && limits?.RequestsPerHour is null && limits?.RequestsPerDay is null)
+        {
+            return ClientBudget.None;
+        }
+        // The validator rejected unknown zones; a zone missing on this machine only would fall back to UTC.
+        ResetTimeZones.TryFind(b?.ResetTimeZone, out var zone);
+        return new ClientBudget
+        {
+            Zone = zone,
+            RequestsPerHour = limits?.RequestsPerHour,
+            RequestsPerDay = limits?.RequestsPerDay,
+            TokensPerDay = b?.TokensPerDay,
+            TokensPerMonth = b?.TokensPerMonth,
+            NanoUsdPerDay = ClientBudget.ToNano(b?.UsdPerDay),
+            NanoUsdPerMonth = ClientBudget.ToNano(b?.UsdPerMonth),
+        };
+    }
 }

@@ -18,6 +18,9 @@ public sealed class AiProxyOptions
     /// <summary>Gets or sets the limits of requests without a client key (used when <see cref="Clients"/> is absent).</summary>
     public ClientRateLimitOptions? AnonymousRateLimit { get; set; }
 
+    /// <summary>Gets or sets the budget of requests without a client key (used when <see cref="Clients"/> is absent).</summary>
+    public ClientBudgetOptions? AnonymousBudget { get; set; }
+
     /// <summary>Gets or sets the response cache settings.</summary>
     public CacheOptions? Cache { get; set; }
 

@@ -12,6 +12,13 @@ public sealed class ProviderOptions
     /// <summary>Gets or sets the API keys: literals, <c>env:NAME</c> or <c>file:PATH</c>.</summary>
     public List<string>? Keys { get; set; }
 
+    /// <summary>Gets or sets keys that only clients of a given priority class (or higher) may use, e.g. <c>{"Key":"env:PROD_KEY","ReservedFor":"critical"}</c>.</summary>
+    public List<ReservedKeyOptions>? ReservedKeys { get; set; }
+
+    /// <summary>Gets or sets the share (0..1) of this provider's key capacity kept for <c>critical</c> clients; lower classes are refused first as it runs short.</summary>
+    /// <value>Defaults to none: no priority shedding.</value>
+    public double? CriticalReserve { get; set; }
+
     /// <summary>Gets or sets how a key is picked: round-robin, least-loaded or quota-aware.</summary>
     /// <value>Defaults to <c>quota-aware</c>.</value>
     public string? KeyStrategy { get; set; }
@@ -45,4 +52,15 @@ public sealed class ProviderLimitOptions
 
     /// <summary>Gets or sets tokens per minute allowed per key.</summary>
     public int? TokensPerMinute { get; set; }
+}
+
+/// <summary>A provider key kept for one priority class and the classes above it.</summary>
+public sealed class ReservedKeyOptions
+{
+    /// <summary>Gets or sets the key: a literal, <c>env:NAME</c> or <c>file:PATH</c>.</summary>
+    public string? Key { get; set; }
+
+    /// <summary>Gets or sets the lowest class that may use the key: critical, high, normal or low.</summary>
+    /// <value>Defaults to <c>critical</c>.</value>
+    public string? ReservedFor { get; set; }
 }

@@ -112,6 +112,9 @@ internal sealed class AiRequestFeature : IUpstreamRequestFeature, IUpstreamRespo
     /// <summary>Gets or sets the client (from its key; <c>anonymous</c> without Clients config).</summary>
     public string ClientId { get; set; } = "anonymous";
 
+    /// <summary>Gets or sets the client's priority class: keys reserved for a higher class are not leased to this request.</summary>
+    public PriorityClass Priority { get; set; } = PriorityClass.Normal;
+
     /// <summary>Gets or sets the cache outcome for <c>x-aiproxy-cache</c> and metrics: hit, semantic-hit, miss, bypass (null: not cacheable).</summary>
     public string? CacheStatus { get; set; }
 

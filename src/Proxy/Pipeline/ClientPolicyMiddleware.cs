@@ -2,6 +2,7 @@ using System.Globalization;
 using AiProxy.Clients;
 using AiProxy.Http;
 using AiProxy.RateLimiting;
+using AiProxy.RateLimiting.Budgets;
 using AiProxy.Transforms.Keys;
 using Microsoft.AspNetCore.Http;
 
@@ -10,17 +11,22 @@ namespace AiProxy.Pipeline;
 /// <summary>
 /// Applies the client's policy to a routed request: allowed models (403), then requests/tokens/concurrency limits
 /// (429 with <c>retry-after</c> in OpenAI's shape). After the answer, the token reservation settles to the real usage
-/// (zero for answers served without an upstream call).
+/// (zero for answers served without an upstream call). Calendar budgets are <see cref="ClientBudgetStep"/>'s,
+/// priority shedding <see cref="PriorityShedStep"/>'s.
 /// </summary>
 internal sealed class ClientPolicyMiddleware
 {
     private readonly RequestDelegate _next;
     private readonly IClientRateLimiter _limiter;
+    private readonly ClientBudgetStep _budgets;
+    private readonly BudgetMetrics _budgetMetrics;
 
-    public ClientPolicyMiddleware(RequestDelegate next, IClientRateLimiter limiter)
+    public ClientPolicyMiddleware(RequestDelegate next, IClientRateLimiter limiter, IBudgetLedger budgets, BudgetMetrics budgetMetrics, TimeProvider time)
     {
         _next = next;
         _limiter = limiter;
+        _budgets = new ClientBudgetStep(budgets, time);
+        _budgetMetrics = budgetMetrics;
     }
 
     public Task Invoke(HttpContext context)
@@ -38,11 +44,25 @@ internal sealed class ClientPolicyMiddleware
             return ProxyErrors.WriteAsync(context, StatusCodes.Status403Forbidden,
                 $"Client '{client.Id}' is not allowed to use model '{model}'.", ProxyErrors.InvalidRequest, "model_not_allowed", "model");
         }
+        feature.Priority = client.Priority;
+        if (PriorityShedStep.ShouldShed(feature, client.Priority, out var shedFor))
+        {
+            return PriorityShedStep.WriteShedAsync(context, client, shedFor, _budgetMetrics);
+        }
         if (!client.Limits.HasAnyLimit)
         {
-            return _next(context);
+            return client.Budget.HasAny ? BudgetAsync(context, feature, client) : _next(context);
         }
         return LimitAsync(context, feature, client);
+    }
+
+    private async Task BudgetAsync(HttpContext context, AiRequestFeature feature, ClientIdentity client)
+    {
+        if (await _budgets.ReserveAsync(context, feature, client) is { } budget)
+        {
+            await _next(context);
+            await ClientBudgetStep.SettleAsync(budget, feature);
+        }
     }
 
     private async Task LimitAsync(HttpContext context, AiRequestFeature feature, ClientIdentity client)
@@ -57,7 +77,17 @@ internal sealed class ClientPolicyMiddleware
 
         using (lease)
         {
+            var budget = client.Budget.HasAny ? await _budgets.ReserveAsync(context, feature, client) : null;
+            if (client.Budget.HasAny && budget is null)
+            {
+                await lease.SettleAsync(0);
+                return;
+            }
             await _next(context);
+            if (budget is not null)
+            {
+                await ClientBudgetStep.SettleAsync(budget, feature);
+            }
             if (feature.CacheStatus is "hit" or "semantic-hit")
             {
                 var charge = feature.Snapshot.Options.Cache?.CountHitTokens == true ? feature.CachedUsage?.Total ?? 0 : 0;

@@ -7,7 +7,7 @@ namespace AiProxy.RateLimiting;
 /// <summary>Registers the per-client rate limiter.</summary>
 public static class RateLimitingServiceCollectionExtensions
 {
-    /// <summary>Adds <see cref="IClientRateLimiter"/> (shared through an <c>IRedisConnection</c> when one is registered and configured).</summary>
+    /// <summary>Adds <see cref="IClientRateLimiter"/> and the budget ledger (shared through an <c>IRedisConnection</c> when one is registered and configured).</summary>
     public static IServiceCollection AddAiProxyRateLimiting(this IServiceCollection services, Action<RateLimitingOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -19,6 +19,9 @@ public static class RateLimitingServiceCollectionExtensions
         services.TryAddSingleton<ClientUsageTracker>();
         services.TryAddSingleton<RateLimitingMetrics>();
         services.TryAddSingleton<IClientRateLimiter, ClientRateLimiter>();
+        services.TryAddSingleton<Budgets.BudgetMetrics>();
+        services.TryAddSingleton<Budgets.IBudgetLedger, Budgets.BudgetLedger>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, Budgets.BudgetStartupCheck>());
         return services;
     }
 }

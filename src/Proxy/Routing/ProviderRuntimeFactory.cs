@@ -51,6 +51,12 @@ internal sealed class ProviderRuntimeFactory
             pool = new UpstreamKeyPool(name, new UpstreamKeyPoolOptions
             {
                 Keys = p.Keys ?? [],
+                ReservedKeys = [.. (p.ReservedKeys ?? []).Select(static r => new ReservedKey
+                {
+                    Key = r.Key ?? "",
+                    ReservedFor = PriorityClassNames.Table.Parse(r.ReservedFor, PriorityClass.Critical),
+                })],
+                CriticalReserve = p.CriticalReserve ?? 0,
                 Strategy = KeyStrategyNames.Table.Parse(p.KeyStrategy, KeyStrategy.QuotaAware),
                 Limits = new KeyLimits { RequestsPerMinute = p.Limits?.RequestsPerMinute, TokensPerMinute = p.Limits?.TokensPerMinute },
                 WatchFiles = _watchFiles,

@@ -51,7 +51,7 @@ internal static class ProviderCandidates
         lease = null;
         if (candidate.Keys is { } pool)
         {
-            var result = pool.Acquire(feature.EstimatedTokens);
+            var result = pool.Acquire(feature.EstimatedTokens, feature.Priority);
             if (result.Status == KeyAcquireStatus.Exhausted)
             {
                 // Keys cooling down after 429s mean "rate limited"; keys whose breakers are open mean "provider down".

@@ -6,7 +6,11 @@ internal sealed class PoolSettings
     public PoolSettings(UpstreamKeyPoolOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        Specs = (options.Keys ?? []).Select(KeySpec.Parse).ToArray();
+        var reserved = options.ReservedKeys ?? [];
+        // Reserved keys follow the shared ones; SpecReservedFor says which class each spec is kept for (null: everyone).
+        Specs = [.. (options.Keys ?? []).Select(KeySpec.Parse), .. reserved.Select(static r => KeySpec.Parse(r.Key))];
+        SpecReservedFor = [.. (options.Keys ?? []).Select(static _ => (PriorityClass?)null), .. reserved.Select(static r => (PriorityClass?)r.ReservedFor)];
+        CriticalReserve = Math.Clamp(options.CriticalReserve, 0, 1);
         Strategy = options.Strategy;
         RequestsPerMinute = options.Limits?.RequestsPerMinute is > 0 and var rpm ? rpm : null;
         TokensPerMinute = options.Limits?.TokensPerMinute is > 0 and var tpm ? tpm : null;
@@ -20,6 +24,10 @@ internal sealed class PoolSettings
     }
 
     public KeySpec[] Specs { get; }
+
+    public PriorityClass?[] SpecReservedFor { get; }
+
+    public double CriticalReserve { get; }
 
     public KeyStrategy Strategy { get; }
 

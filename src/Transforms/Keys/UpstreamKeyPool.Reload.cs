@@ -85,9 +85,10 @@ public sealed partial class UpstreamKeyPool
         try
         {
             var secrets = new List<string>();
-            var problems = ResolveSecrets(_settings, secrets);
+            var reservedFor = new List<PriorityClass?>();
+            var problems = ResolveSecrets(_settings, secrets, reservedFor);
             var previous = _keys;
-            var (next, added) = MergeKeys(previous, secrets);
+            var (next, added) = MergeKeys(previous, secrets, reservedFor);
             var removed = previous.Length - (next.Length - added);
             _keys = next;
             Volatile.Write(ref _problems, problems);
@@ -106,14 +107,19 @@ public sealed partial class UpstreamKeyPool
         }
     }
 
-    private List<KeySourceProblem> ResolveSecrets(PoolSettings settings, List<string> secrets)
+    private List<KeySourceProblem> ResolveSecrets(PoolSettings settings, List<string> secrets, List<PriorityClass?> reservedFor)
     {
         var problems = new List<KeySourceProblem>();
         var remedies = new List<string>();
-        foreach (var spec in settings.Specs)
+        for (var i = 0; i < settings.Specs.Length; i++)
         {
+            var spec = settings.Specs[i];
             remedies.Clear();
             KeySourceResolver.Resolve(spec, secrets, remedies);
+            while (reservedFor.Count < secrets.Count)
+            {
+                reservedFor.Add(settings.SpecReservedFor[i]);
+            }
             foreach (var remedy in remedies)
             {
                 problems.Add(new KeySourceProblem(ProviderName, spec.Describe(), remedy));
@@ -122,7 +128,7 @@ public sealed partial class UpstreamKeyPool
         return problems;
     }
 
-    private static (KeyEntry[] Next, int Added) MergeKeys(KeyEntry[] previous, List<string> secrets)
+    private static (KeyEntry[] Next, int Added) MergeKeys(KeyEntry[] previous, List<string> secrets, List<PriorityClass?> reservedFor)
     {
         var bySecret = new Dictionary<string, KeyEntry>(previous.Length, StringComparer.Ordinal);
         foreach (var entry in previous)
@@ -133,23 +139,23 @@ public sealed partial class UpstreamKeyPool
         var next = new List<KeyEntry>(secrets.Count);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var added = 0;
-        foreach (var secret in secrets)
+        for (var i = 0; i < secrets.Count; i++)
         {
+            var secret = secrets[i];
             if (!seen.Add(secret))
             {
                 continue;
             }
 
             // Same secret, same entry: cooldowns, counters and a 401 verdict survive; a changed secret is a new, enabled key.
-            if (bySecret.TryGetValue(secret, out var existing))
+            if (!bySecret.TryGetValue(secret, out var entry))
             {
-                next.Add(existing);
-            }
-            else
-            {
-                next.Add(new KeyEntry(secret));
+                entry = new KeyEntry(secret);
                 added++;
             }
+            // A secret listed both shared and reserved is shared (its first listing wins).
+            entry.ReservedFor = reservedFor[i];
+            next.Add(entry);
         }
         return (next.ToArray(), added);
     }

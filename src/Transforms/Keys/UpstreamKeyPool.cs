@@ -51,7 +51,9 @@ public sealed partial class UpstreamKeyPool : IDisposable
     }
 
     /// <summary>Leases a key for a request expected to use <paramref name="estimatedTokens"/> tokens, or says why none is usable.</summary>
-    public KeyAcquireResult Acquire(long estimatedTokens)
+    /// <param name="estimatedTokens">The request's token estimate.</param>
+    /// <param name="priority">The client's class: keys reserved for a higher class are skipped.</param>
+    public KeyAcquireResult Acquire(long estimatedTokens, PriorityClass priority = PriorityClass.Normal)
     {
         var keys = _keys;
         if (keys.Length == 0)
@@ -88,6 +90,12 @@ public sealed partial class UpstreamKeyPool : IDisposable
                 }
 
                 var entry = keys[index];
+                if (!entry.Admits(priority))
+                {
+                    excluded[index] = true;
+                    continue;
+                }
+
                 if (!entry.TryEvaluate(now, tokens, settings, out var headroom, out var recoverAt))
                 {
                     excluded[index] = true;

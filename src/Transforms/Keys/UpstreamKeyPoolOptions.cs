@@ -7,6 +7,14 @@ public sealed class UpstreamKeyPoolOptions
     /// <value>Defaults to an empty list.</value>
     public IList<string> Keys { get; set; } = [];
 
+    /// <summary>Gets or sets keys only higher priority classes may lease (critical-key isolation).</summary>
+    /// <value>Defaults to none.</value>
+    public IList<ReservedKey> ReservedKeys { get; set; } = [];
+
+    /// <summary>Gets or sets the share (0..1) of the pool's capacity kept for critical clients; lower classes are refused first as it runs short.</summary>
+    /// <value>Defaults to 0: no priority shedding.</value>
+    public double CriticalReserve { get; set; }
+
     /// <summary>Gets or sets how the next key is chosen.</summary>
     /// <value>Defaults to <see cref="KeyStrategy.QuotaAware"/>.</value>
     public KeyStrategy Strategy { get; set; } = KeyStrategy.QuotaAware;

@@ -51,6 +51,8 @@ public sealed class SchemaSyncTests
     [InlineData("$.properties.AiProxy.properties.Routes.items.properties.Cache.properties.Mode", "CacheModes")]
     [InlineData("$.properties.AiProxy.properties.Cache.properties.Mode", "CacheModes")]
     [InlineData("$.properties.AiProxy.properties.Cache.properties.Semantic.properties.Embeddings", "Embeddings")]
+    [InlineData("$.properties.AiProxy.properties.Clients.additionalProperties.properties.Priority", "Priorities")]
+    [InlineData("$.properties.AiProxy.properties.Providers.additionalProperties.properties.ReservedKeys.items.properties.ReservedFor", "Priorities")]
     public void SchemaEnum_NameTable_MatchesTheValidator(string schemaPath, string table)
     {
         var node = ConfigSchema.Document();
@@ -70,6 +72,7 @@ public sealed class SchemaSyncTests
             "KeyStrategies" => KeyStrategyNames.Table.Names,
             "BalanceModes" => BalanceModeNames.Table.Names,
             "CacheModes" => CacheModeNames.Table.Names,
+            "Priorities" => PriorityClassNames.Table.Names,
             _ => EmbeddingsSourceNames.Table.Names,
         };
         Assert.Equal(expected, values);

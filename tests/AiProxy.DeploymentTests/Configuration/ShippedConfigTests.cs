@@ -21,7 +21,7 @@ public sealed class ShippedConfigTests
         var examples = Directory.EnumerateFiles(RepoPaths.File("config/examples"), "*.json").Select(Path.GetFileName).ToHashSet();
 
         Assert.Superset(
-            new HashSet<string?> { "openai.json", "azure.json", "openrouter.json", "local.json", "multi-provider.json", "caching-redis-semantic.json", "team-limits.json" },
+            new HashSet<string?> { "openai.json", "azure.json", "openrouter.json", "local.json", "multi-provider.json", "caching-redis-semantic.json", "team-limits.json", "budgets-priorities.json" },
             examples);
         Assert.Contains("k8s/base/aiproxy.json", ConfigSchema.ShippedConfigs());
         Assert.Contains("k8s/overlays/gateway/aiproxy.json", ConfigSchema.ShippedConfigs());

@@ -28,6 +28,15 @@ internal static class FullScrape
         limits.Rejected("team-a", RateLimitKind.Tokens);
         limits.Fallback();
 
+        var budgetMetrics = new AiProxy.RateLimiting.Budgets.BudgetMetrics(factory, new FakeTimeProvider());
+        var ledger = new AiProxy.RateLimiting.Budgets.BudgetLedger(Microsoft.Extensions.Options.Options.Create(new RateLimitingOptions()), budgetMetrics,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<AiProxy.RateLimiting.Budgets.BudgetLedger>.Instance, new FakeTimeProvider());
+        var budget = new AiProxy.RateLimiting.Budgets.ClientBudget { NanoUsdPerDay = 1_000_000, TokensPerMonth = 1000 };
+        _ = ledger.ReserveAsync("team-a", budget, new(10, 1_000_000)).AsTask().Result;
+        _ = ledger.ReserveAsync("team-a", budget, new(10, 1)).AsTask().Result;
+        budgetMetrics.Refused("team-b", AiProxy.RateLimiting.Budgets.BudgetMetrics.PriorityReason);
+        budgetMetrics.Fallback();
+
         if (includePending)
         {
             var semantic = new AiProxy.Caching.Semantic.SemanticCacheMetrics(factory, ProxyMetrics.MeterName);

@@ -6,7 +6,7 @@ namespace AiProxy.Tests.Metrics;
 /// </summary>
 internal static class MetricCatalog
 {
-    /// <summary>Exported by <c>ProxyMetrics</c> and <c>RateLimitingMetrics</c>.</summary>
+    /// <summary>Exported by <c>ProxyMetrics</c>, <c>RateLimitingMetrics</c> and <c>BudgetMetrics</c>.</summary>
     public static readonly string[] Current =
     [
         "aiproxy_config_reloads_total",
@@ -24,6 +24,11 @@ internal static class MetricCatalog
         "aiproxy_ratelimit_requests_usage",
         "aiproxy_ratelimit_tokens_quota",
         "aiproxy_ratelimit_tokens_usage",
+        "aiproxy_budget_refusals_total",
+        "aiproxy_budget_fallbacks_total",
+        "aiproxy_budget_local",
+        "aiproxy_budget_used",
+        "aiproxy_budget_limit",
     ];
 
     /// <summary>Announced by the cache and key-pool work; simulated in tests until their instruments land.</summary>

@@ -36,5 +36,7 @@ internal sealed class ClientValidator : IConfigSectionValidator
         context.Positive(limits.RequestsPerMinute, path + ".RequestsPerMinute");
         context.Positive(limits.TokensPerMinute, path + ".TokensPerMinute");
         context.Positive(limits.MaxConcurrent, path + ".MaxConcurrent");
+        context.Positive(limits.RequestsPerHour, path + ".RequestsPerHour");
+        context.Positive(limits.RequestsPerDay, path + ".RequestsPerDay");
     }
 }

@@ -11,6 +11,8 @@ internal static class ConfigValidator
         new ProviderValidator(),
         new RouteValidator(),
         new ClientValidator(),
+        new BudgetValidator(),
+        new PriorityValidator(),
         new BodyLimitValidator(),
         new CacheValidator(),
         new RedisValidator(),

@@ -30,6 +30,15 @@ public sealed class SectionValidatorTests
         { nameof(RetryValidator), """{"Retry":{"Deadline":"0s"}}""", "$.AiProxy.Retry.Deadline: '0s' is not a positive duration (use e.g. 01:00:00, 30m or 3600s)" },
         { nameof(RetryValidator), """{"Retry":{"FirstEventTimeout":"-1s"}}""", "$.AiProxy.Retry.FirstEventTimeout: '-1s' is not a duration (use e.g. 5s, or 0s to stream without holding)" },
         { nameof(PriceValidator), """{"Prices":{"gpt-*":{"OutputPerMillion":-1}}}""", "$.AiProxy.Prices.gpt-*.OutputPerMillion: must not be negative, found -1" },
+        { nameof(ClientValidator), """{"Clients":{"a":{"Keys":["k"],"RateLimit":{"RequestsPerDay":0}}}}""", "$.AiProxy.Clients.a.RateLimit.RequestsPerDay: must be a positive number, found 0" },
+        { nameof(BudgetValidator), """{"Clients":{"a":{"Keys":["k"],"Budget":{"TokensPerDay":0}}}}""", "$.AiProxy.Clients.a.Budget.TokensPerDay: must be a positive number, found 0" },
+        { nameof(BudgetValidator), """{"Prices":{"*":{}},"Clients":{"a":{"Keys":["k"],"Budget":{"UsdPerMonth":-5}}}}""", "$.AiProxy.Clients.a.Budget.UsdPerMonth: must be a positive amount of dollars up to 1e9, found -5" },
+        { nameof(BudgetValidator), """{"Clients":{"a":{"Keys":["k"],"Budget":{"ResetTimeZone":"Europe/Atlantis"}}}}""", "$.AiProxy.Clients.a.Budget.ResetTimeZone: unknown time zone 'Europe/Atlantis'; use an IANA id such as UTC, Europe/Paris or America/New_York" },
+        { nameof(BudgetValidator), """{"AnonymousBudget":{"UsdPerDay":1}}""", "$.AiProxy.AnonymousBudget: a USD budget needs model prices: add AiProxy:Prices (models without a price cost nothing against it)" },
+        { nameof(BudgetValidator), """{"Clients":{"a":{"Keys":["k"],"Priority":"urgent"}}}""", "$.AiProxy.Clients.a.Priority: unknown priority class 'urgent'; one of: critical, high, normal, low" },
+        { nameof(PriorityValidator), """{"Providers":{"p":{"CriticalReserve":1}}}""", "$.AiProxy.Providers.p.CriticalReserve: must be a share above 0 and below 1 (e.g. 0.2 keeps 20% of the keys' capacity for critical clients), found 1" },
+        { nameof(PriorityValidator), """{"Providers":{"p":{"ReservedKeys":[{"Key":"k","ReservedFor":"vip"}]}}}""", "$.AiProxy.Providers.p.ReservedKeys[0].ReservedFor: unknown priority class 'vip'; one of: critical, high, normal, low" },
+        { nameof(PriorityValidator), """{"Providers":{"p":{"ReservedKeys":[{"Key":"env:"}]}}}""", "$.AiProxy.Providers.p.ReservedKeys[0].Key[0]: env: needs a variable name (env:NAME)" },
     };
 
     public static TheoryData<string, string> Valid => new()
@@ -40,6 +49,8 @@ public sealed class SectionValidatorTests
         { nameof(RedisValidator), """{"Redis":{"Configuration":"127.0.0.1:6379","ExpectedReplicas":3,"OperationTimeout":"250ms"}}""" },
         { nameof(RetryValidator), """{"Retry":{"MaxAttempts":2,"Deadline":"30s","BaseDelay":"0ms","FirstEventTimeout":"0s"}}""" },
         { nameof(PriceValidator), """{"Prices":{"gpt-4o":{"InputPerMillion":2.5,"OutputPerMillion":10,"CachedInputPerMillion":0}}}""" },
+        { nameof(BudgetValidator), """{"Prices":{"*":{"InputPerMillion":1}},"Clients":{"a":{"Keys":["k"],"Priority":"Critical","Budget":{"UsdPerDay":0.01,"TokensPerMonth":5,"ResetTimeZone":"Europe/Paris"}}}}""" },
+        { nameof(PriorityValidator), """{"Providers":{"p":{"CriticalReserve":0.2,"ReservedKeys":[{"Key":"env:PROD"},{"Key":"k","ReservedFor":"high"}]}}}""" },
     };
 
     [Theory]
@@ -64,7 +75,7 @@ public sealed class SectionValidatorTests
     public void Sections_EveryConcernOnce_InReportOrder()
     {
         Assert.Equal(
-            [typeof(ProviderValidator), typeof(RouteValidator), typeof(ClientValidator), typeof(BodyLimitValidator), typeof(CacheValidator),
+            [typeof(ProviderValidator), typeof(RouteValidator), typeof(ClientValidator), typeof(BudgetValidator), typeof(PriorityValidator), typeof(BodyLimitValidator), typeof(CacheValidator),
              typeof(RedisValidator), typeof(RetryValidator), typeof(PriceValidator), typeof(OverloadValidator)],
             ConfigValidator.Sections.Select(v => v.GetType()));
     }

@@ -1,0 +1,60 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+
+namespace AiProxy.RateLimiting.Budgets;
+
+/// <summary>
+/// The last counters each client's decision saw, read by the budget gauges. A window that has ended reports zero used,
+/// so a client idle since yesterday does not show yesterday's spend.
+/// </summary>
+internal sealed class BudgetUsageTracker(TimeProvider timeProvider)
+{
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+
+    public void Record(string clientId, ClientBudget budget, BudgetSlot[] slots, BudgetDecision decision)
+    {
+        if (decision.Used.Length == slots.Length * 3)
+        {
+            // One reference swap: a scrape sees one decision's counters whole.
+            _entries[clientId] = new Entry(budget, slots, decision.Used);
+        }
+    }
+
+    public IEnumerable<Measurement<double>> Observe(bool limit)
+    {
+        var now = timeProvider.GetUtcNow();
+        foreach (var (clientId, entry) in _entries)
+        {
+            for (var i = 0; i < entry.Slots.Length; i++)
+            {
+                var slot = entry.Slots[i];
+                for (var unit = BudgetUnit.Requests; unit <= BudgetUnit.Usd; unit++)
+                {
+                    var max = entry.Budget.Limit(slot.Window, unit);
+                    if (max < 0) continue;
+                    var value = limit ? max : slot.Contains(now) ? entry.Used[(i * 3) + (int)unit] : 0;
+                    yield return new Measurement<double>(unit == BudgetUnit.Usd ? (double)value / ClientBudget.NanoPerUsd : value,
+                        new KeyValuePair<string, object?>("client", clientId),
+                        new KeyValuePair<string, object?>("window", WindowName(slot.Window)),
+                        new KeyValuePair<string, object?>("unit", UnitName(unit)));
+                }
+            }
+        }
+    }
+
+    public static string WindowName(BudgetWindow window) => window switch
+    {
+        BudgetWindow.Hour => "hour",
+        BudgetWindow.Day => "day",
+        _ => "month",
+    };
+
+    public static string UnitName(BudgetUnit unit) => unit switch
+    {
+        BudgetUnit.Requests => "requests",
+        BudgetUnit.Tokens => "tokens",
+        _ => "usd",
+    };
+
+    private sealed record Entry(ClientBudget Budget, BudgetSlot[] Slots, long[] Used);
+}
