@@ -1,5 +1,6 @@
 using AiProxy.Configuration;
 using AiProxy.Pipeline;
+using AiProxy.Runtime;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Caching.Memory;

@@ -5,7 +5,8 @@ using AiProxy.Metrics.Prometheus;
 using AiProxy.RateLimiting;
 using AiProxy.Redis;
 using AiProxy.Routing;
-using AiProxy.Pipeline;
+using AiProxy.Runtime;
+using AiProxy.Upstream;
 using AiProxy.Transforms;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,7 +38,7 @@ public static class AiProxyServiceCollectionExtensions
         {
             // Compiled here, once, with the host's clock and logging: YARP reads the first snapshot while endpoints are mapped.
             var runtimes = new ProviderRuntimeFactory(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(), watchFiles: true);
-            var store = new AiProxyConfigStore(new ConfigLoader(configPath, args, runtimes), initial, sp.GetRequiredService<ILogger<AiProxyConfigStore>>());
+            var store = new AiProxyConfigStore(new ConfigLoader(configPath, args), runtimes, initial, sp.GetRequiredService<ILogger<AiProxyConfigStore>>());
             store.ReloadAttempted += sp.GetRequiredService<ProxyMetrics>().ConfigReloaded;
             store.Changed += snapshot => rawSection.Update(snapshot.ReverseProxyData);
             return store;

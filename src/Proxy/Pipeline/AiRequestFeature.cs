@@ -1,5 +1,6 @@
 using AiProxy.Configuration;
 using AiProxy.Routing;
+using AiProxy.Runtime;
 using AiProxy.Streaming;
 using AiProxy.Transforms.Keys;
 using AiProxy.Transforms.Upstream;

@@ -31,7 +31,7 @@ internal sealed class ClientPolicyMiddleware
             return _next(context);
         }
 
-        var client = context.Features.Get<ClientIdentity>() ?? feature.Snapshot.Clients.Anonymous;
+        var client = context.Features.Get<ClientIdentity>() ?? ClientTable.For(feature.Snapshot).Anonymous;
         feature.ClientId = client.Id;
         if (feature.Model is { } model && !client.MayUse(model))
         {

@@ -29,25 +29,24 @@ internal sealed partial class ModelCatalog : IDisposable
         _logger = logger;
     }
 
-    public Task<IReadOnlyList<(string Id, string OwnedBy)>> ListAsync(AiProxySnapshot snapshot)
+    public Task<IReadOnlyList<(string Id, string OwnedBy)>> ListAsync(RouteTable routes, int version)
     {
         lock (_gate)
         {
-            if (_current is { } c && c.Version == snapshot.Version && _time.GetElapsedTime(c.FetchedAt) < RefreshInterval
+            if (_current is { } c && c.Version == version && _time.GetElapsedTime(c.FetchedAt) < RefreshInterval
                 && !(c.List.IsCompleted && !c.List.IsCompletedSuccessfully))
             {
                 return c.List;
             }
             // Concurrent callers share one refresh.
-            var list = BuildAsync(snapshot);
-            _current = (snapshot.Version, _time.GetTimestamp(), list);
+            var list = BuildAsync(routes);
+            _current = (version, _time.GetTimestamp(), list);
             return list;
         }
     }
 
-    private async Task<IReadOnlyList<(string Id, string OwnedBy)>> BuildAsync(AiProxySnapshot snapshot)
+    private async Task<IReadOnlyList<(string Id, string OwnedBy)>> BuildAsync(RouteTable table)
     {
-        var table = snapshot.Routes;
         var result = new List<(string, string)>(table.ListedModels());
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (id, _) in result)

@@ -20,12 +20,14 @@ internal sealed class UpstreamAttemptRunner
     private readonly UpstreamCluster _cluster;
     private readonly AttemptTelemetry _telemetry;
     private readonly TimeProvider _time;
+    private readonly RetryPolicies _policies;
 
-    public UpstreamAttemptRunner(UpstreamCluster cluster, AttemptTelemetry telemetry, TimeProvider time)
+    public UpstreamAttemptRunner(UpstreamCluster cluster, AttemptTelemetry telemetry, TimeProvider time, RetryPolicies policies)
     {
         _cluster = cluster;
         _telemetry = telemetry;
         _time = time;
+        _policies = policies;
     }
 
     public async ValueTask<AttemptOutcome> RunAsync(ResilienceContext attempt, HttpContext context, AiRequestFeature feature, RequestDelegate forward)
@@ -86,7 +88,7 @@ internal sealed class UpstreamAttemptRunner
     /// <summary>Writes the attempt's state into the resilience context, where the response transform reads it.</summary>
     private bool Start(ResilienceContext attempt, AiRequestFeature feature, ProviderRuntime provider, KeyLease? lease)
     {
-        var policy = feature.Snapshot.Retry;
+        var policy = _policies.For(feature.Snapshot);
         var retryAllowed = UpstreamRetryRules.MayRetry(feature.Attempt, policy.MaxAttempts, _time.GetElapsedTime(feature.StartTimestamp), policy.Deadline);
         var now = _time.GetTimestamp();
         var properties = attempt.Properties;

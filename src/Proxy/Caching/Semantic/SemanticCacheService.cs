@@ -3,6 +3,7 @@ using AiProxy.Configuration;
 using AiProxy.Metrics;
 using AiProxy.Pipeline;
 using AiProxy.Redis;
+using AiProxy.Runtime;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;

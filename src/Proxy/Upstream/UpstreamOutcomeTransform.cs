@@ -1,9 +1,9 @@
-using AiProxy.Upstream;
+using AiProxy.Pipeline;
 using Polly;
 using Yarp.ReverseProxy.Transforms;
 using Keys = AiProxy.Upstream.UpstreamResilienceKeys;
 
-namespace AiProxy.Pipeline;
+namespace AiProxy.Upstream;
 
 /// <summary>
 /// Runs when the upstream's status and headers arrive, before any body byte is copied: feeds the key pool

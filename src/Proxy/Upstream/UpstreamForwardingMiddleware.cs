@@ -1,11 +1,11 @@
 using AiProxy.Metrics;
-using AiProxy.Upstream;
+using AiProxy.Pipeline;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Yarp.ReverseProxy;
 
-namespace AiProxy.Pipeline;
+namespace AiProxy.Upstream;
 
 /// <summary>
 /// Last AiProxy step before YARP's forwarder: runs the route's retry pipeline, which runs every upstream attempt
@@ -19,12 +19,14 @@ internal sealed class UpstreamForwardingMiddleware
     private readonly TimeProvider _time;
     private readonly UpstreamAttemptRunner _attempts;
     private readonly UpstreamErrorWriter _errors;
+    private readonly RetryPolicies _policies;
 
     public UpstreamForwardingMiddleware(RequestDelegate next, IProxyStateLookup proxyState, ILoggerFactory loggers, TimeProvider time, ProxyMetrics metrics)
     {
         _next = next;
         _time = time;
-        _attempts = new UpstreamAttemptRunner(new UpstreamCluster(proxyState), new AttemptTelemetry(metrics, loggers.CreateLogger<AttemptTelemetry>()), time);
+        _policies = new RetryPolicies(time);
+        _attempts = new UpstreamAttemptRunner(new UpstreamCluster(proxyState), new AttemptTelemetry(metrics, loggers.CreateLogger<AttemptTelemetry>()), time, _policies);
         _errors = new UpstreamErrorWriter(loggers.CreateLogger<UpstreamErrorWriter>());
     }
 
@@ -48,7 +50,7 @@ internal sealed class UpstreamForwardingMiddleware
             AttemptOutcome outcome;
             try
             {
-                outcome = await feature.Snapshot.Retry.Pipeline.ExecuteAsync(
+                outcome = await _policies.For(feature.Snapshot).Pipeline.ExecuteAsync(
                     static (attempt, state) => state.Self._attempts.RunAsync(attempt, state.Context, state.Feature, state.Self._next),
                     attempt,
                     (Self: this, Context: context, Feature: feature));

@@ -1,10 +1,12 @@
 using AiProxy.Configuration;
 using AiProxy.Metrics;
+using AiProxy.Pipeline;
+using AiProxy.Runtime;
 using AiProxy.Streaming;
 using Microsoft.AspNetCore.Http;
 using Yarp.ReverseProxy.Transforms.Builder;
 
-namespace AiProxy.Pipeline;
+namespace AiProxy.Upstream;
 
 /// <summary>Response transforms of AiProxy's routes: the attempt outcome (keys, breaker, retry), then the observed body.</summary>
 internal sealed class AiResponseTransformProvider : ITransformProvider

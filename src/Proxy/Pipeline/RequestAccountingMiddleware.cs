@@ -1,8 +1,8 @@
-using AiProxy.Pipeline;
+using AiProxy.Metrics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace AiProxy.Metrics;
+namespace AiProxy.Pipeline;
 
 /// <summary>
 /// Outermost step for <c>/v1</c> requests: in-flight gauges, request count and latency histograms, tokens and
@@ -77,7 +77,7 @@ internal sealed partial class RequestAccountingMiddleware
 
         if (feature.Usage is { } usage && feature.CacheStatus is not ("hit" or "semantic-hit"))
         {
-            var price = feature.Snapshot.Prices.Find(feature.UpstreamModel ?? feature.Model);
+            var price = PriceTable.For(feature.Snapshot).Find(feature.UpstreamModel ?? feature.Model);
             double? cost = price is null ? null : price.Cost(usage);
             _metrics.Tokens(feature.ClientId, model, usage.Prompt, usage.Completion, usage.Cached, cost);
         }
