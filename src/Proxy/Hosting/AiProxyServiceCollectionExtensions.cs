@@ -7,7 +7,6 @@ using AiProxy.Redis;
 using AiProxy.Routing;
 using AiProxy.Runtime;
 using AiProxy.Upstream;
-using AiProxy.Transforms;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -66,8 +65,7 @@ public static class AiProxyServiceCollectionExtensions
         services.AddSingleton<IProxyConfigProvider, AiProxyYarpConfigProvider>();
         services.AddReverseProxy()
             .LoadFromConfig(rawConfig.GetSection("ReverseProxy"))
-            .AddAiProxyUpstreamTransforms()
-            .AddTransforms<AiResponseTransformProvider>();
+            .AddTransforms<AiProxyTransformProvider>();
         services.AddAiProxyResponseCache(initial.Options.Cache, initial.Options.Redis);
         return services;
     }

@@ -83,7 +83,7 @@ internal static class SnapshotCompiler
             {
                 ActivityTimeout = timeout > TimeSpan.Zero ? timeout : DefaultTimeout,
             },
-            Metadata = new Dictionary<string, string> { ["AiProxy.Provider"] = name },
+            Metadata = new Dictionary<string, string> { [UpstreamTransformExtensions.ClusterMetadataKey] = name },
         };
     }
 
@@ -119,15 +119,14 @@ internal static class SnapshotCompiler
         return new RouteTable(routes, defaultRoute ?? starRoute ?? routes[0]);
     }
 
-    private static RouteConfig CatchAllRoute(RouteTable table) => new()
+    private static RouteConfig CatchAllRoute(RouteTable table) => new RouteConfig
     {
         RouteId = CatchAllRouteId,
         ClusterId = table.Default.Providers[0].Target.ClusterId,
         // Raw ReverseProxy routes (lower Order) and the proxy's own endpoints (/v1/models) win over this catch-all.
         Order = 1000,
         Match = new RouteMatch { Path = "/v1/{**rest}" },
-        Metadata = new Dictionary<string, string> { [UpstreamTransformProvider.MetadataKey] = "true" },
-    };
+    }.WithAiProxyUpstream();
 
     private static string Signature(IConfigurationSection section)
     {
