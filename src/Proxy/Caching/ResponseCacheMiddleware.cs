@@ -239,7 +239,7 @@ internal sealed partial class ResponseCacheMiddleware
     /// <summary>Purge tags: <c>route:</c>, <c>model:</c> (client and upstream model), and <c>client:</c> for per-client entries.</summary>
     internal static string[] Tags(AiRequestFeature feature, bool shared)
     {
-        var model = feature.Model!;
+        var model = feature.Request!.Model;
         var upstream = feature.Route.RewriteModel;
         var count = 2 + (upstream is not null && !string.Equals(upstream, model, StringComparison.Ordinal) ? 1 : 0) + (shared ? 0 : 1);
         var tags = new string[count];

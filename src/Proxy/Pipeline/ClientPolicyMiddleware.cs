@@ -33,7 +33,7 @@ internal sealed class ClientPolicyMiddleware
 
         var client = context.Features.Get<ClientIdentity>() ?? ClientTable.For(feature.Snapshot).Anonymous;
         feature.ClientId = client.Id;
-        if (feature.Model is { } model && !client.MayUse(model))
+        if (feature.Request?.Model is { } model && !client.MayUse(model))
         {
             return ProxyErrors.WriteAsync(context, StatusCodes.Status403Forbidden,
                 $"Client '{client.Id}' is not allowed to use model '{model}'.", ProxyErrors.InvalidRequest, "model_not_allowed", "model");

@@ -43,7 +43,7 @@ internal sealed class UpstreamAttemptRunner
         feature.Target = provider.Target;
         feature.Lease = lease;
         feature.ApiKey = lease?.Key;
-        feature.UpstreamModel = feature.Operation == AiOperation.PassThrough ? null : feature.Route.RewriteModel ?? feature.Model;
+        feature.UpstreamModel = feature.Operation == AiOperation.PassThrough ? null : feature.Route.RewriteModel ?? feature.Request?.Model;
         UpstreamBody.Prepare(context, feature);
 
         if (!_cluster.PointAt(context, provider))

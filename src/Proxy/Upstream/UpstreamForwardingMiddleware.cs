@@ -16,7 +16,6 @@ namespace AiProxy.Upstream;
 internal sealed class UpstreamForwardingMiddleware
 {
     private readonly RequestDelegate _next;
-    private readonly TimeProvider _time;
     private readonly UpstreamAttemptRunner _attempts;
     private readonly UpstreamErrorWriter _errors;
     private readonly RetryPolicies _policies;
@@ -24,7 +23,6 @@ internal sealed class UpstreamForwardingMiddleware
     public UpstreamForwardingMiddleware(RequestDelegate next, IProxyStateLookup proxyState, ILoggerFactory loggers, TimeProvider time, ProxyMetrics metrics)
     {
         _next = next;
-        _time = time;
         _policies = new RetryPolicies(time);
         _attempts = new UpstreamAttemptRunner(new UpstreamCluster(proxyState), new AttemptTelemetry(metrics, loggers.CreateLogger<AttemptTelemetry>()), time, _policies);
         _errors = new UpstreamErrorWriter(loggers.CreateLogger<UpstreamErrorWriter>());
@@ -38,11 +36,6 @@ internal sealed class UpstreamForwardingMiddleware
 
     private async Task ForwardAsync(HttpContext context, AiRequestFeature feature)
     {
-        if (feature.StartTimestamp == 0)
-        {
-            feature.StartTimestamp = _time.GetTimestamp();
-        }
-
         var attempt = ResilienceContextPool.Shared.Get(context.RequestAborted);
         context.Features.Set(attempt);
         try
