@@ -101,15 +101,7 @@ internal sealed partial class ModelCatalog : IDisposable
 
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, target.BaseUrl.ToString().TrimEnd('/') + "/models");
-            if (lease is not null)
-            {
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", lease.Key);
-            }
-            foreach (var (name, value) in target.Headers)
-            {
-                request.Headers.TryAddWithoutValidation(name, value);
-            }
+            using var request = ListRequest(target, lease);
             using var response = await _http.SendAsync(request).ConfigureAwait(false);
             lease?.Complete((int)response.StatusCode, response.Headers);
             if (!response.IsSuccessStatusCode)
@@ -119,18 +111,7 @@ internal sealed partial class ModelCatalog : IDisposable
             }
             await using var body = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
             using var doc = await JsonDocument.ParseAsync(body).ConfigureAwait(false);
-            var ids = new List<string>();
-            if (doc.RootElement.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Array)
-            {
-                foreach (var item in data.EnumerateArray())
-                {
-                    if (item.TryGetProperty("id", out var id) && id.GetString() is { Length: > 0 } value)
-                    {
-                        ids.Add(value);
-                    }
-                }
-            }
-            return ids;
+            return ModelIds(doc.RootElement);
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException or IOException)
         {
@@ -142,6 +123,37 @@ internal sealed partial class ModelCatalog : IDisposable
         {
             lease?.Dispose();
         }
+    }
+
+    private static HttpRequestMessage ListRequest(UpstreamTarget target, KeyLease? lease)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, target.BaseUrl.ToString().TrimEnd('/') + "/models");
+        if (lease is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", lease.Key);
+        }
+        foreach (var (name, value) in target.Headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+        return request;
+    }
+
+    /// <summary>The <c>id</c>s of an OpenAI model list (<c>{"data":[{"id":…}]}</c>).</summary>
+    private static List<string> ModelIds(JsonElement root)
+    {
+        var ids = new List<string>();
+        if (root.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in data.EnumerateArray())
+            {
+                if (item.TryGetProperty("id", out var id) && id.GetString() is { Length: > 0 } value)
+                {
+                    ids.Add(value);
+                }
+            }
+        }
+        return ids;
     }
 
     public void Dispose() => _http.Dispose();
