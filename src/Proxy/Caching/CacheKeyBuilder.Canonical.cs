@@ -6,6 +6,8 @@ namespace AiProxy.Caching;
 /// <summary>The canonical JSON walk: sorted members, normalized numbers, re-escaped strings.</summary>
 internal static partial class CacheKeyBuilder
 {
+    // Longer than 60 lines on purpose: it is the canonical walk of one JSON object over one reader (member sort, number
+    // and string normalization inline); split up, every piece would take the reader, writer and scratch by ref.
     private static void WriteObject(ref Utf8JsonReader reader, Utf8JsonWriter writer, PooledBufferWriter buffer, ref byte[]? scratch, bool topLevel)
     {
         writer.WriteStartObject();

@@ -13,7 +13,7 @@ internal sealed partial class ResponseCacheMiddleware
     {
         feature.CachedUsage = entry.Usage;
         var operation = feature.Operation;
-        var wantsStream = feature.Stream && operation != AiOperation.Embeddings;
+        var wantsStream = feature.Request?.Stream == true && operation != AiOperation.Embeddings;
         if (entry.IsEventStream && wantsStream)
         {
             Start(context, feature, EventStream);
@@ -64,7 +64,7 @@ internal sealed partial class ResponseCacheMiddleware
         try
         {
             await leader.WaitStartedAsync(aborted);
-            if (!feature.Stream || feature.Operation == AiOperation.Embeddings || !leader.IsEventStream || !leader.IsOkStream)
+            if (feature.Request?.Stream != true || feature.Operation == AiOperation.Embeddings || !leader.IsEventStream || !leader.IsOkStream)
             {
                 return await leader.WaitCompletedAsync(aborted) == RecordingState.Succeeded
                     && await TryServeAsync(context, feature, leader.Result!, request);

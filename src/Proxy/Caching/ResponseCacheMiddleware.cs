@@ -1,5 +1,6 @@
 using AiProxy.Configuration;
 using AiProxy.Pipeline;
+using AiProxy.Runtime;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Caching.Memory;
@@ -70,20 +71,7 @@ internal sealed partial class ResponseCacheMiddleware
     private async Task InvokeCacheableAsync(HttpContext context, AiRequestFeature feature, ParsedRequest request, RouteCachePolicy policy)
     {
         var (noCache, noStore) = ReadCacheControl(context.Request.Headers.CacheControl);
-        var ttl = policy.Ttl;
-        if (context.Request.Headers.TryGetValue(TtlHeader, out var ttlHeader))
-        {
-            if (Duration.TryParse(ttlHeader.ToString(), out var requested))
-            {
-                // A request may shorten the route's lifetime, never extend it; 0 means "don't store".
-                ttl = requested < ttl ? requested : ttl;
-                noStore |= ttl <= TimeSpan.Zero;
-            }
-            else
-            {
-                Log.TtlHeaderInvalid(_logger);
-            }
-        }
+        var ttl = RequestedTtl(context.Request.Headers, policy.Ttl, ref noStore);
 
         string key = "";
         // The parsed facts first: a non-deterministic request is bypassed without building the canonical key.
@@ -99,53 +87,9 @@ internal sealed partial class ResponseCacheMiddleware
             return;
         }
 
-        if (!noCache)
+        if (!noCache && await ServeOrLeadAsync(context, feature, request, policy, key, ttl, noStore))
         {
-            CachedResponse? entry;
-            using (var span = Telemetry.ProxyTracing.Source.StartActivity("cache lookup", System.Diagnostics.ActivityKind.Internal))
-            {
-                entry = await LookupAsync(key, context.RequestAborted);
-                span?.SetTag("aiproxy.cache.result", entry is null ? Miss : Hit);
-                span?.SetTag("aiproxy.route", feature.Route.Name);
-            }
-            if (entry is not null && await TryServeAsync(context, feature, entry, request))
-            {
-                _metrics.Hit();
-                return;
-            }
-            // Checked here so the exact-cache path pays nothing (not even a task) while the semantic layer is off.
-            var (served, semantic) = _semantic.IsEnabled
-                ? await TrySemanticAsync(context, feature, policy, request, noCache: false)
-                : (false, Semantic.SemanticProbe.None);
-            if (served)
-            {
-                _metrics.Miss();
-                return;
-            }
-
-            var recording = new ResponseRecording(feature, MaxEntryBytes(feature.Snapshot), _time);
-            if (!_inFlight.TryLead(key, recording, out var leader))
-            {
-                if (await FollowAsync(context, feature, leader, request))
-                {
-                    _metrics.Hit();
-                    return;
-                }
-                Log.FollowerFallback(_logger, feature.Route.Name);
-            }
-            else
-            {
-                _metrics.Miss();
-                try
-                {
-                    await ForwardAndRecordAsync(context, feature, recording, key, ttl, noStore, semantic);
-                }
-                finally
-                {
-                    _inFlight.Remove(key, recording);
-                }
-                return;
-            }
+            return;
         }
 
         _metrics.Miss();
@@ -153,6 +97,24 @@ internal sealed partial class ResponseCacheMiddleware
             ? (false, Semantic.SemanticProbe.None)
             : await TrySemanticAsync(context, feature, policy, request, noCache: true);
         await ForwardAndRecordAsync(context, feature, new ResponseRecording(feature, MaxEntryBytes(feature.Snapshot), _time), key, ttl, noStore, probe);
+    }
+
+    /// <summary>The entry lifetime: a request may shorten the route's (<c>x-aiproxy-cache-ttl</c>), never extend it; 0 means "don't store".</summary>
+    private TimeSpan RequestedTtl(IHeaderDictionary headers, TimeSpan ttl, ref bool noStore)
+    {
+        if (headers.TryGetValue(TtlHeader, out var ttlHeader))
+        {
+            if (Duration.TryParse(ttlHeader.ToString(), out var requested))
+            {
+                ttl = requested < ttl ? requested : ttl;
+                noStore |= ttl <= TimeSpan.Zero;
+            }
+            else
+            {
+                Log.TtlHeaderInvalid(_logger);
+            }
+        }
+        return ttl;
     }
 
     /// <summary>Deterministic mode caches temperature 0 or a seed (embeddings always) and never n &gt; 1; always caches everything.</summary>
@@ -238,7 +200,7 @@ internal sealed partial class ResponseCacheMiddleware
     /// <summary>Purge tags: <c>route:</c>, <c>model:</c> (client and upstream model), and <c>client:</c> for per-client entries.</summary>
     internal static string[] Tags(AiRequestFeature feature, bool shared)
     {
-        var model = feature.Model!;
+        var model = feature.Request!.Model;
         var upstream = feature.Route.RewriteModel;
         var count = 2 + (upstream is not null && !string.Equals(upstream, model, StringComparison.Ordinal) ? 1 : 0) + (shared ? 0 : 1);
         var tags = new string[count];

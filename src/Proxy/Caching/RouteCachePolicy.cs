@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using AiProxy.Configuration;
+using AiProxy.Runtime;
 
 namespace AiProxy.Caching;
 

@@ -1,4 +1,6 @@
 using AiProxy.Configuration;
+using AiProxy.Routing;
+using AiProxy.Runtime;
 
 namespace AiProxy.Cli;
 
@@ -8,7 +10,7 @@ internal static class ValidateCommand
     public static int Run(string[] args, TextWriter output)
     {
         var loader = new ConfigLoader(ConfigLoader.ResolvePath(args), args);
-        var errors = loader.TryLoad(1, null, out var snapshot);
+        var errors = SnapshotCompiler.TryLoad(loader, ProviderRuntimeFactory.Offline, 1, null, out var snapshot);
         if (snapshot is null)
         {
             output.WriteLine($"{loader.Path}: invalid ({errors.Count} error{(errors.Count == 1 ? "" : "s")})");

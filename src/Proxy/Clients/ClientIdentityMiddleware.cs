@@ -1,5 +1,6 @@
 using AiProxy.Configuration;
 using AiProxy.Http;
+using AiProxy.Runtime;
 using Microsoft.AspNetCore.Http;
 
 namespace AiProxy.Clients;
@@ -27,7 +28,7 @@ internal sealed class ClientIdentityMiddleware
             return _next(context);
         }
 
-        var table = _store.Current.Clients;
+        var table = ClientTable.For(_store.Current);
         if (!table.RequiresKey)
         {
             context.Features.Set(table.Anonymous);
@@ -53,8 +54,8 @@ internal sealed class ClientIdentityMiddleware
 
     private static bool IsInternal(HttpRequest request)
     {
-        var values = request.Headers[Caching.Semantic.InternalRequest.HeaderName];
-        return values.Count == 1 && values[0] is { } token && Caching.Semantic.InternalRequest.IsValid(token)
+        var values = request.Headers[InternalRequest.HeaderName];
+        return values.Count == 1 && values[0] is { } token && InternalRequest.IsValid(token)
             && IsLoopback(request);
 
         static bool IsLoopback(HttpRequest r) => r.HttpContext.Connection.RemoteIpAddress is { } ip && System.Net.IPAddress.IsLoopback(ip);

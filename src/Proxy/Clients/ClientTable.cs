@@ -1,9 +1,11 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using AiProxy.Configuration;
 using AiProxy.RateLimiting;
 using AiProxy.RateLimiting.Budgets;
 using AiProxy.Routing;
+using AiProxy.Runtime;
 using AiProxy.Transforms.Keys;
 
 namespace AiProxy.Clients;
@@ -14,6 +16,8 @@ namespace AiProxy.Clients;
 /// </summary>
 internal sealed class ClientTable
 {
+    private static readonly ConditionalWeakTable<AiProxySnapshot, ClientTable> BySnapshot = new();
+
     private readonly Dictionary<string, (byte[] Digest, ClientIdentity Client)> _byDigest;
 
     private ClientTable(Dictionary<string, (byte[], ClientIdentity)> byDigest, ClientIdentity anonymous, bool requiresKey, IReadOnlyList<string> problems)
@@ -54,6 +58,9 @@ internal sealed class ClientTable
         }
         return false;
     }
+
+    /// <summary>Gets the client table of a config generation (compiled on first use, then a lock-free lookup).</summary>
+    public static ClientTable For(AiProxySnapshot snapshot) => BySnapshot.GetValue(snapshot, static s => Compile(s.Options));
 
     public static ClientTable Compile(AiProxyOptions options)
     {

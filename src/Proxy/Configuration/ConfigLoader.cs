@@ -1,20 +1,17 @@
 using AiProxy.Configuration.Validation;
-using AiProxy.Routing;
 using Microsoft.Extensions.Configuration;
 
 namespace AiProxy.Configuration;
 
-/// <summary>The one loader and compiler: reads the config file (plus env and command-line overrides), validates it and compiles a snapshot.</summary>
+/// <summary>The one loader: reads the config file (plus env and command-line overrides) and validates it; <c>Runtime.SnapshotCompiler</c> compiles the result.</summary>
 internal sealed class ConfigLoader
 {
     private readonly string[] _args;
-    private readonly ProviderRuntimeFactory _runtimes;
 
-    public ConfigLoader(string path, string[] args, ProviderRuntimeFactory? runtimes = null)
+    public ConfigLoader(string path, string[] args)
     {
         Path = System.IO.Path.GetFullPath(path);
         _args = args;
-        _runtimes = runtimes ?? ProviderRuntimeFactory.Offline;
     }
 
     public string Path { get; }
@@ -53,18 +50,6 @@ internal sealed class ConfigLoader
         {
             config = new LoadedConfig(options!, root);
         }
-        return errors;
-    }
-
-    /// <summary>Compiles a validated config; providers whose settings did not change keep their runtime from <paramref name="previous"/>.</summary>
-    public AiProxySnapshot Compile(LoadedConfig config, int version, AiProxySnapshot? previous)
-        => SnapshotCompiler.Compile(config, version, previous, _runtimes);
-
-    /// <summary>Reads, validates and compiles the file in one go (the validate command, reloads and tests).</summary>
-    public List<ConfigError> TryLoad(int version, AiProxySnapshot? previous, out AiProxySnapshot? snapshot)
-    {
-        var errors = Load(out var config);
-        snapshot = config is null ? null : Compile(config, version, previous);
         return errors;
     }
 

@@ -8,6 +8,8 @@ using AiProxy.Metrics.Prometheus;
 using AiProxy.Pipeline;
 using AiProxy.Redis;
 using AiProxy.Routing;
+using AiProxy.Runtime;
+using AiProxy.Upstream;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -77,7 +79,7 @@ public static class AiProxyEndpointExtensions
     private static async Task ListModelsAsync(HttpContext context)
     {
         var snapshot = context.RequestServices.GetRequiredService<AiProxyConfigStore>().Current;
-        var listed = await context.RequestServices.GetRequiredService<ModelCatalog>().ListAsync(snapshot);
+        var listed = await context.RequestServices.GetRequiredService<ModelCatalog>().ListAsync(snapshot.Routes, snapshot.Version);
         var data = new List<ModelInfo>(listed.Count);
         foreach (var (model, owner) in listed)
         {

@@ -5,8 +5,8 @@ using AiProxy.Metrics.Prometheus;
 using AiProxy.RateLimiting;
 using AiProxy.Redis;
 using AiProxy.Routing;
-using AiProxy.Pipeline;
-using AiProxy.Transforms;
+using AiProxy.Runtime;
+using AiProxy.Upstream;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -37,7 +37,7 @@ public static class AiProxyServiceCollectionExtensions
         {
             // Compiled here, once, with the host's clock and logging: YARP reads the first snapshot while endpoints are mapped.
             var runtimes = new ProviderRuntimeFactory(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(), watchFiles: true);
-            var store = new AiProxyConfigStore(new ConfigLoader(configPath, args, runtimes), initial, sp.GetRequiredService<ILogger<AiProxyConfigStore>>());
+            var store = new AiProxyConfigStore(new ConfigLoader(configPath, args), runtimes, initial, sp.GetRequiredService<ILogger<AiProxyConfigStore>>());
             store.ReloadAttempted += sp.GetRequiredService<ProxyMetrics>().ConfigReloaded;
             store.Changed += snapshot => rawSection.Update(snapshot.ReverseProxyData);
             return store;
@@ -65,8 +65,7 @@ public static class AiProxyServiceCollectionExtensions
         services.AddSingleton<IProxyConfigProvider, AiProxyYarpConfigProvider>();
         services.AddReverseProxy()
             .LoadFromConfig(rawConfig.GetSection("ReverseProxy"))
-            .AddAiProxyUpstreamTransforms()
-            .AddTransforms<AiResponseTransformProvider>();
+            .AddTransforms<AiProxyTransformProvider>();
         services.AddAiProxyResponseCache(initial.Options.Cache, initial.Options.Redis);
         return services;
     }

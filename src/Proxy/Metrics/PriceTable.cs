@@ -1,5 +1,7 @@
+using System.Runtime.CompilerServices;
 using AiProxy.Configuration;
 using AiProxy.Routing;
+using AiProxy.Runtime;
 using AiProxy.Streaming;
 
 namespace AiProxy.Metrics;
@@ -8,6 +10,8 @@ namespace AiProxy.Metrics;
 internal sealed class PriceTable
 {
     public static readonly PriceTable Empty = new([]);
+
+    private static readonly ConditionalWeakTable<AiProxySnapshot, PriceTable> BySnapshot = new();
 
     private readonly (ModelGlob Glob, ModelPrice Price)[] _entries;
 
@@ -28,6 +32,9 @@ internal sealed class PriceTable
         }
         return null;
     }
+
+    /// <summary>Gets the price table of a config generation (compiled on first use, then a lock-free lookup).</summary>
+    public static PriceTable For(AiProxySnapshot snapshot) => BySnapshot.GetValue(snapshot, static s => Compile(s.Options.Prices));
 
     public static PriceTable Compile(Dictionary<string, ModelPriceOptions>? prices)
     {

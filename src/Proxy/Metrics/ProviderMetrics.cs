@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using AiProxy.Configuration;
+using AiProxy.Runtime;
 using AiProxy.Transforms.Keys;
 
 namespace AiProxy.Metrics;

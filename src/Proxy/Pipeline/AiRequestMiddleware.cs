@@ -2,6 +2,7 @@ using System.Buffers;
 using AiProxy.Configuration;
 using AiProxy.Http;
 using AiProxy.RateLimiting;
+using AiProxy.Runtime;
 using AiProxy.Transforms.Upstream;
 using Microsoft.AspNetCore.Http;
 using Yarp.ReverseProxy.Model;

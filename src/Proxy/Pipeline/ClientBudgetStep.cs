@@ -1,6 +1,7 @@
 using System.Globalization;
 using AiProxy.Clients;
 using AiProxy.Http;
+using AiProxy.Metrics;
 using AiProxy.RateLimiting.Budgets;
 using AiProxy.Streaming;
 using Microsoft.AspNetCore.Http;
@@ -50,7 +51,7 @@ internal sealed class ClientBudgetStep(IBudgetLedger ledger, TimeProvider time)
         }
         if (feature.Usage is { } usage)
         {
-            return lease.SettleAsync(new BudgetCharge(usage.Total, Nano(feature, feature.UpstreamModel ?? feature.Model, usage)));
+            return lease.SettleAsync(new BudgetCharge(usage.Total, Nano(feature, feature.UpstreamModel ?? feature.Request?.Model, usage)));
         }
         // No upstream answer, or an error answer: nothing was billed upstream.
         return feature.UpstreamStatus is 0 or >= 400 ? lease.SettleAsync(default) : default;
@@ -62,11 +63,11 @@ internal sealed class ClientBudgetStep(IBudgetLedger ledger, TimeProvider time)
         var total = Math.Max(0, feature.EstimatedTokens);
         var prompt = feature.Request is { } r ? Math.Min(total, ((r.PromptChars + 3) / 4) + r.PromptTokenIds) : 0;
         var usage = new TokenUsage(prompt, total - prompt, 0, total);
-        return new BudgetCharge(total, Nano(feature, feature.Route.RewriteModel ?? feature.Model, usage));
+        return new BudgetCharge(total, Nano(feature, feature.Route.RewriteModel ?? feature.Request?.Model, usage));
     }
 
     private static long Nano(AiRequestFeature feature, string? model, in TokenUsage usage)
-        => feature.Snapshot.Prices.Find(model) is { } price ? (long)Math.Round(price.Cost(usage) * ClientBudget.NanoPerUsd) : 0;
+        => PriceTable.For(feature.Snapshot).Find(model) is { } price ? (long)Math.Round(price.Cost(usage) * ClientBudget.NanoPerUsd) : 0;
 
     /// <summary>Writes the remaining USD and tokens of the tightest budgets and when the binding one resets (UTC, ISO 8601).</summary>
     public static void WriteHeaders(IHeaderDictionary headers, BudgetDecision decision)

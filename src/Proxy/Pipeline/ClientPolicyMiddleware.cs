@@ -37,9 +37,9 @@ internal sealed class ClientPolicyMiddleware
             return _next(context);
         }
 
-        var client = context.Features.Get<ClientIdentity>() ?? feature.Snapshot.Clients.Anonymous;
+        var client = context.Features.Get<ClientIdentity>() ?? ClientTable.For(feature.Snapshot).Anonymous;
         feature.ClientId = client.Id;
-        if (feature.Model is { } model && !client.MayUse(model))
+        if (feature.Request?.Model is { } model && !client.MayUse(model))
         {
             return ProxyErrors.WriteAsync(context, StatusCodes.Status403Forbidden,
                 $"Client '{client.Id}' is not allowed to use model '{model}'.", ProxyErrors.InvalidRequest, "model_not_allowed", "model");

@@ -1,12 +1,6 @@
-namespace AiProxy.Routing;
+using AiProxy.Configuration;
 
-/// <summary>How a route spreads requests over its providers.</summary>
-internal enum BalanceMode
-{
-    Fallback,
-    Weighted,
-    LeastLatency,
-}
+namespace AiProxy.Routing;
 
 /// <summary>A route compiled from config.</summary>
 internal sealed class CompiledRoute

@@ -29,25 +29,24 @@ internal sealed partial class ModelCatalog : IDisposable
         _logger = logger;
     }
 
-    public Task<IReadOnlyList<(string Id, string OwnedBy)>> ListAsync(AiProxySnapshot snapshot)
+    public Task<IReadOnlyList<(string Id, string OwnedBy)>> ListAsync(RouteTable routes, int version)
     {
         lock (_gate)
         {
-            if (_current is { } c && c.Version == snapshot.Version && _time.GetElapsedTime(c.FetchedAt) < RefreshInterval
+            if (_current is { } c && c.Version == version && _time.GetElapsedTime(c.FetchedAt) < RefreshInterval
                 && !(c.List.IsCompleted && !c.List.IsCompletedSuccessfully))
             {
                 return c.List;
             }
             // Concurrent callers share one refresh.
-            var list = BuildAsync(snapshot);
-            _current = (snapshot.Version, _time.GetTimestamp(), list);
+            var list = BuildAsync(routes);
+            _current = (version, _time.GetTimestamp(), list);
             return list;
         }
     }
 
-    private async Task<IReadOnlyList<(string Id, string OwnedBy)>> BuildAsync(AiProxySnapshot snapshot)
+    private async Task<IReadOnlyList<(string Id, string OwnedBy)>> BuildAsync(RouteTable table)
     {
-        var table = snapshot.Routes;
         var result = new List<(string, string)>(table.ListedModels());
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (id, _) in result)
@@ -102,15 +101,7 @@ internal sealed partial class ModelCatalog : IDisposable
 
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, target.BaseUrl.ToString().TrimEnd('/') + "/models");
-            if (lease is not null)
-            {
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", lease.Key);
-            }
-            foreach (var (name, value) in target.Headers)
-            {
-                request.Headers.TryAddWithoutValidation(name, value);
-            }
+            using var request = ListRequest(target, lease);
             using var response = await _http.SendAsync(request).ConfigureAwait(false);
             lease?.Complete((int)response.StatusCode, response.Headers);
             if (!response.IsSuccessStatusCode)
@@ -120,18 +111,7 @@ internal sealed partial class ModelCatalog : IDisposable
             }
             await using var body = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
             using var doc = await JsonDocument.ParseAsync(body).ConfigureAwait(false);
-            var ids = new List<string>();
-            if (doc.RootElement.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Array)
-            {
-                foreach (var item in data.EnumerateArray())
-                {
-                    if (item.TryGetProperty("id", out var id) && id.GetString() is { Length: > 0 } value)
-                    {
-                        ids.Add(value);
-                    }
-                }
-            }
-            return ids;
+            return ModelIds(doc.RootElement);
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException or IOException)
         {
@@ -143,6 +123,37 @@ internal sealed partial class ModelCatalog : IDisposable
         {
             lease?.Dispose();
         }
+    }
+
+    private static HttpRequestMessage ListRequest(UpstreamTarget target, KeyLease? lease)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, target.BaseUrl.ToString().TrimEnd('/') + "/models");
+        if (lease is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", lease.Key);
+        }
+        foreach (var (name, value) in target.Headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+        return request;
+    }
+
+    /// <summary>The <c>id</c>s of an OpenAI model list (<c>{"data":[{"id":…}]}</c>).</summary>
+    private static List<string> ModelIds(JsonElement root)
+    {
+        var ids = new List<string>();
+        if (root.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in data.EnumerateArray())
+            {
+                if (item.TryGetProperty("id", out var id) && id.GetString() is { Length: > 0 } value)
+                {
+                    ids.Add(value);
+                }
+            }
+        }
+        return ids;
     }
 
     public void Dispose() => _http.Dispose();

@@ -1,3 +1,5 @@
+using AiProxy.Configuration;
+
 namespace AiProxy.Routing;
 
 /// <summary>Builds the <see cref="IProviderSelector"/> of a route's <see cref="BalanceMode"/>.</summary>

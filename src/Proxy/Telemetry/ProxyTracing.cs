@@ -22,7 +22,7 @@ internal static class ProxyTracing
             return null;
         }
         var operation = OperationName(feature.Operation);
-        var model = feature.UpstreamModel ?? feature.Model;
+        var model = feature.UpstreamModel ?? feature.Request?.Model;
         var activity = Source.StartActivity(model is null ? operation : operation + " " + model, ActivityKind.Client);
         if (activity is { IsAllDataRequested: true })
         {
@@ -35,7 +35,7 @@ internal static class ProxyTracing
             activity.SetTag("aiproxy.route", feature.Route.Name);
             activity.SetTag("aiproxy.attempt", feature.Attempt);
             activity.SetTag("aiproxy.key", feature.Lease?.Fingerprint);
-            activity.SetTag("aiproxy.stream", feature.Stream);
+            activity.SetTag("aiproxy.stream", feature.Request?.Stream == true);
         }
         return activity;
     }

@@ -20,12 +20,14 @@ internal sealed class UpstreamAttemptRunner
     private readonly UpstreamCluster _cluster;
     private readonly AttemptTelemetry _telemetry;
     private readonly TimeProvider _time;
+    private readonly RetryPolicies _policies;
 
-    public UpstreamAttemptRunner(UpstreamCluster cluster, AttemptTelemetry telemetry, TimeProvider time)
+    public UpstreamAttemptRunner(UpstreamCluster cluster, AttemptTelemetry telemetry, TimeProvider time, RetryPolicies policies)
     {
         _cluster = cluster;
         _telemetry = telemetry;
         _time = time;
+        _policies = policies;
     }
 
     public async ValueTask<AttemptOutcome> RunAsync(ResilienceContext attempt, HttpContext context, AiRequestFeature feature, RequestDelegate forward)
@@ -41,7 +43,7 @@ internal sealed class UpstreamAttemptRunner
         feature.Target = provider.Target;
         feature.Lease = lease;
         feature.ApiKey = lease?.Key;
-        feature.UpstreamModel = feature.Operation == AiOperation.PassThrough ? null : feature.Route.RewriteModel ?? feature.Model;
+        feature.UpstreamModel = feature.Operation == AiOperation.PassThrough ? null : feature.Route.RewriteModel ?? feature.Request?.Model;
         UpstreamBody.Prepare(context, feature);
 
         if (!_cluster.PointAt(context, provider))
@@ -86,13 +88,14 @@ internal sealed class UpstreamAttemptRunner
     /// <summary>Writes the attempt's state into the resilience context, where the response transform reads it.</summary>
     private bool Start(ResilienceContext attempt, AiRequestFeature feature, ProviderRuntime provider, KeyLease? lease)
     {
-        var policy = feature.Snapshot.Retry;
+        var policy = _policies.For(feature.Snapshot);
         var retryAllowed = UpstreamRetryRules.MayRetry(feature.Attempt, policy.MaxAttempts, _time.GetElapsedTime(feature.StartTimestamp), policy.Deadline);
         var now = _time.GetTimestamp();
         var properties = attempt.Properties;
         properties.Set(Keys.Provider, provider);
         properties.Set(Keys.Lease, lease);
         properties.Set(Keys.RetryAllowed, retryAllowed);
+        properties.Set(Keys.FirstEventHold, retryAllowed ? policy.FirstEventTimeout : TimeSpan.Zero);
         properties.Set(Keys.AttemptStart, now);
         properties.Set(Keys.Answer, default);
         feature.AttemptTimestamp = now;

@@ -15,21 +15,21 @@ internal static class UpstreamBody
 
     public static void Prepare(HttpContext context, AiRequestFeature feature)
     {
-        if (feature.Operation == AiOperation.PassThrough)
+        if (feature.Operation == AiOperation.PassThrough || feature.Request is not { } parsed)
         {
             return;
         }
 
-        var body = feature.Body;
-        if (feature.UpstreamModel is { } upstreamModel && !string.Equals(upstreamModel, feature.Model, StringComparison.Ordinal))
+        var body = parsed.Body;
+        if (feature.UpstreamModel is { } upstreamModel && !string.Equals(upstreamModel, parsed.Model, StringComparison.Ordinal))
         {
-            body = ModelRewriter.Rewrite(body.Span, feature.ModelTokenStart, feature.ModelTokenLength, upstreamModel);
+            body = ModelRewriter.Rewrite(body.Span, parsed.ModelTokenStart, parsed.ModelTokenLength, upstreamModel);
         }
-        if (feature.Stream && !feature.HasStreamOptions && feature.Operation is AiOperation.ChatCompletions or AiOperation.Completions)
+        if (parsed.Stream && !parsed.HasStreamOptions && feature.Operation is AiOperation.ChatCompletions or AiOperation.Completions)
         {
             // Usage must be known to settle token limits and count tokens; the extra usage chunk this asks for is
             // dropped again on the way back (Streaming/UsageChunkStripper), so the client sees the stream it asked for.
-            body = InsertIncludeUsage(body.Span, feature.BodyObjectStart);
+            body = InsertIncludeUsage(body.Span, parsed.BodyObjectStart);
             feature.StripUsageChunk = true;
         }
 

@@ -1,11 +1,13 @@
 using AiProxy.Configuration;
+using AiProxy.Routing;
+using AiProxy.Runtime;
 
 namespace AiProxy.Tests.Configuration;
 
 public sealed class ConfigValidatorTests
 {
     private static List<AiProxy.Configuration.Validation.ConfigError> Load(string json, out AiProxySnapshot? snapshot)
-        => new ConfigLoader(ConfigTestFiles.Write(json), []).TryLoad(1, null, out snapshot);
+        => SnapshotCompiler.TryLoad(new ConfigLoader(ConfigTestFiles.Write(json), []), ProviderRuntimeFactory.Offline, 1, null, out snapshot);
 
     [Fact]
     public void TryLoad_MinimalConfig_Compiles()
@@ -126,8 +128,8 @@ public sealed class ConfigValidatorTests
     public void Compile_UnchangedProvider_KeepsRuntimeAcrossReload()
     {
         var loader = new ConfigLoader(ConfigTestFiles.Write(ConfigTestFiles.Minimal), []);
-        loader.TryLoad(1, null, out var first);
-        loader.TryLoad(2, first, out var second);
+        SnapshotCompiler.TryLoad(loader, ProviderRuntimeFactory.Offline, 1, null, out var first);
+        SnapshotCompiler.TryLoad(loader, ProviderRuntimeFactory.Offline, 2, first, out var second);
 
         Assert.Same(first!.Providers["openai"], second!.Providers["openai"]);
     }
@@ -156,7 +158,7 @@ public sealed class ConfigValidatorTests
     {
         var path = Path.Combine(ConfigTestFiles.RepoRoot(), relative);
 
-        var errors = new ConfigLoader(path, []).TryLoad(1, null, out _);
+        var errors = SnapshotCompiler.TryLoad(new ConfigLoader(path, []), ProviderRuntimeFactory.Offline, 1, null, out _);
 
         Assert.Empty(errors);
     }

@@ -1,3 +1,4 @@
+using AiProxy.Configuration;
 using AiProxy.Routing;
 
 namespace AiProxy.Tests.Routing;

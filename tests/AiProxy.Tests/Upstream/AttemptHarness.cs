@@ -4,6 +4,7 @@ using AiProxy.Configuration;
 using AiProxy.Metrics;
 using AiProxy.Pipeline;
 using AiProxy.Routing;
+using AiProxy.Runtime;
 using AiProxy.Tests.Routing;
 using AiProxy.Upstream;
 using Microsoft.AspNetCore.Http;
@@ -31,6 +32,9 @@ internal sealed class AttemptHarness
     private readonly Queue<int> _script = new();
     private readonly UpstreamOutcomeTransform _transform;
 
+    // Polly's backoff runs on the real clock (1 ms base delay); the attempts' own timings use the fake one.
+    private readonly RetryPolicies _policies = new(TimeProvider.System);
+
     public AttemptHarness(ProviderRuntime[] providers, int maxAttempts = 4, BalanceMode balance = BalanceMode.Fallback)
     {
         _transform = new UpstreamOutcomeTransform(Time);
@@ -38,22 +42,19 @@ internal sealed class AttemptHarness
         var snapshot = new AiProxySnapshot
         {
             Version = 1,
-            Options = new AiProxyOptions(),
+            Options = new AiProxyOptions { Retry = new RetryOptions { MaxAttempts = maxAttempts, BaseDelay = "1ms" } },
             Routes = null!,
             Providers = new Dictionary<string, ProviderRuntime>(),
             ProviderSignatures = new Dictionary<string, string>(),
             YarpRoutes = [],
             YarpClusters = [],
             ReverseProxyData = new Dictionary<string, string?>(),
-            Retry = new RetryPolicy(new RetryOptions { MaxAttempts = maxAttempts, BaseDelay = "1ms" }, TimeProvider.System),
-            Clients = null!,
-            Prices = null!,
         };
         Feature = new AiRequestFeature(snapshot, AiOperation.PassThrough, route) { StartTimestamp = Time.GetTimestamp() };
         Context.Features.Set(Feature);
         var cluster = new ClusterModel(new ClusterConfig { ClusterId = ProviderTestData.ClusterId }, new HttpMessageInvoker(new HttpClientHandler()));
         Context.Features.Set<IReverseProxyFeature>(new ReverseProxyFeature { Route = null!, Cluster = cluster });
-        Runner = new UpstreamAttemptRunner(new UpstreamCluster(new NoClusters()), new AttemptTelemetry(new ProxyMetrics(Meters), NullLogger<AttemptTelemetry>.Instance), Time);
+        Runner = new UpstreamAttemptRunner(new UpstreamCluster(new NoClusters()), new AttemptTelemetry(new ProxyMetrics(Meters), NullLogger<AttemptTelemetry>.Instance), Time, _policies);
     }
 
     public FakeTimeProvider Time { get; } = new();
@@ -84,7 +85,7 @@ internal sealed class AttemptHarness
     {
         var attempt = ResilienceContextPool.Shared.Get(Context.RequestAborted);
         Context.Features.Set(attempt);
-        var outcome = await Feature.Snapshot.Retry.Pipeline.ExecuteAsync(
+        var outcome = await _policies.For(Feature.Snapshot).Pipeline.ExecuteAsync(
             static (attempt, self) => self.Runner.RunAsync(attempt, self.Context, self.Feature, self.ForwardAsync), attempt, this);
         return (outcome, attempt);
     }

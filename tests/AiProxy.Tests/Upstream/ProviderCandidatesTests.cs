@@ -1,3 +1,4 @@
+using AiProxy.Configuration;
 using AiProxy.Pipeline;
 using AiProxy.Routing;
 using AiProxy.Tests.Routing;

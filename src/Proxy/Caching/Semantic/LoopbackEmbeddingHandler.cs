@@ -1,3 +1,4 @@
+using AiProxy.Clients;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 

@@ -3,6 +3,7 @@ using AiProxy.Configuration;
 using AiProxy.Metrics;
 using AiProxy.Pipeline;
 using AiProxy.Redis;
+using AiProxy.Runtime;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
@@ -69,8 +70,8 @@ internal sealed partial class SemanticCacheService : IDisposable
     public async ValueTask<SemanticProbe> LookupAsync(AiRequestFeature feature, string? clientScope, bool lookup, CancellationToken cancellationToken)
     {
         if (_cache is null
-            || !SemanticScopeKey.TryCreate(feature.Body.Span, feature.Operation, clientScope, feature.Route.Name,
-                feature.Route.RewriteModel ?? feature.Model!, _maxTurns, out var request, out var refusal))
+            || !SemanticScopeKey.TryCreate(feature.Request!.Body.Span, feature.Operation, clientScope, feature.Route.Name,
+                feature.Route.RewriteModel ?? feature.Request.Model, _maxTurns, out var request, out var refusal))
         {
             return SemanticProbe.None;
         }

@@ -1,5 +1,3 @@
-using AiProxy.Routing;
-
 namespace AiProxy.Configuration.Validation;
 
 /// <summary>Validates <c>AiProxy:Routes</c>, including each route's cache override.</summary>

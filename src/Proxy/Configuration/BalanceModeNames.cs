@@ -1,6 +1,6 @@
 using AiProxy.Transforms.Configuration;
 
-namespace AiProxy.Routing;
+namespace AiProxy.Configuration;
 
 /// <summary>The config-file names of <see cref="BalanceMode"/> (<c>Routes[*].Balance</c>).</summary>
 internal static class BalanceModeNames

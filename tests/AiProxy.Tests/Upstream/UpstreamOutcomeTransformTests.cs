@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Polly;
 using Yarp.ReverseProxy.Transforms;
 
-namespace AiProxy.Tests.Pipeline;
+namespace AiProxy.Tests.Upstream;
 
 public sealed class UpstreamOutcomeTransformTests
 {

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Primitives;
 using Yarp.ReverseProxy.Configuration;
 
-namespace AiProxy.Configuration;
+namespace AiProxy.Runtime;
 
 /// <summary>Feeds the routes and clusters compiled from the AiProxy config to YARP, and signals YARP on every reload.</summary>
 internal sealed class AiProxyYarpConfigProvider : IProxyConfigProvider

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace AiProxy.Caching.Semantic;
+namespace AiProxy.Clients;
 
 /// <summary>
 /// Marks the proxy's own calls to itself (the semantic cache's upstream embeddings): a per-process random token, never

@@ -1,11 +1,14 @@
 using System.Text;
+using AiProxy.Configuration;
+using AiProxy.Configuration.Validation;
 using AiProxy.Routing;
+using RouteOptions = AiProxy.Configuration.RouteOptions;
 using AiProxy.Transforms.Upstream;
 using Microsoft.Extensions.Configuration;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
 
-namespace AiProxy.Configuration;
+namespace AiProxy.Runtime;
 
 /// <summary>Compiles validated options into routes, provider runtimes and YARP routes/clusters.</summary>
 internal static class SnapshotCompiler
@@ -14,6 +17,15 @@ internal static class SnapshotCompiler
     public const string ClusterPrefix = "aiproxy-provider-";
     private static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(5);
 
+    /// <summary>Reads, validates and compiles the file in one go (the validate command, reloads and tests).</summary>
+    public static List<ConfigError> TryLoad(ConfigLoader loader, ProviderRuntimeFactory runtimes, int version, AiProxySnapshot? previous, out AiProxySnapshot? snapshot)
+    {
+        var errors = loader.Load(out var config);
+        snapshot = config is null ? null : Compile(config, version, previous, runtimes);
+        return errors;
+    }
+
+    /// <summary>Compiles a validated config; providers whose settings did not change keep their runtime from <paramref name="previous"/>.</summary>
     public static AiProxySnapshot Compile(LoadedConfig config, int version, AiProxySnapshot? previous, ProviderRuntimeFactory runtimes)
     {
         var options = config.Options;
@@ -49,9 +61,6 @@ internal static class SnapshotCompiler
             YarpRoutes = [CatchAllRoute(table)],
             YarpClusters = clusters,
             ReverseProxyData = config.ReverseProxyData(),
-            Retry = new Pipeline.RetryPolicy(options.Retry, runtimes.Time),
-            Clients = global::AiProxy.Clients.ClientTable.Compile(options),
-            Prices = global::AiProxy.Metrics.PriceTable.Compile(options.Prices),
         };
     }
 
@@ -74,7 +83,7 @@ internal static class SnapshotCompiler
             {
                 ActivityTimeout = timeout > TimeSpan.Zero ? timeout : DefaultTimeout,
             },
-            Metadata = new Dictionary<string, string> { ["AiProxy.Provider"] = name },
+            Metadata = new Dictionary<string, string> { [UpstreamTransformExtensions.ClusterMetadataKey] = name },
         };
     }
 
@@ -110,15 +119,14 @@ internal static class SnapshotCompiler
         return new RouteTable(routes, defaultRoute ?? starRoute ?? routes[0]);
     }
 
-    private static RouteConfig CatchAllRoute(RouteTable table) => new()
+    private static RouteConfig CatchAllRoute(RouteTable table) => new RouteConfig
     {
         RouteId = CatchAllRouteId,
         ClusterId = table.Default.Providers[0].Target.ClusterId,
         // Raw ReverseProxy routes (lower Order) and the proxy's own endpoints (/v1/models) win over this catch-all.
         Order = 1000,
         Match = new RouteMatch { Path = "/v1/{**rest}" },
-        Metadata = new Dictionary<string, string> { [UpstreamTransformProvider.MetadataKey] = "true" },
-    };
+    }.WithAiProxyUpstream();
 
     private static string Signature(IConfigurationSection section)
     {

@@ -1,9 +1,8 @@
 using AiProxy.Configuration;
-using AiProxy.Upstream;
 using Polly;
 using Polly.Retry;
 
-namespace AiProxy.Pipeline;
+namespace AiProxy.Upstream;
 
 /// <summary>The compiled retry/fallback settings of a config snapshot: a Polly pipeline plus the attempt budget.</summary>
 internal sealed class RetryPolicy

@@ -1,9 +1,14 @@
+using AiProxy.Configuration;
 using AiProxy.Routing;
 using Yarp.ReverseProxy.Configuration;
 
-namespace AiProxy.Configuration;
+namespace AiProxy.Runtime;
 
-/// <summary>One validated, compiled generation of the config; immutable, swapped whole on reload.</summary>
+/// <summary>
+/// One validated, compiled generation of the config; immutable, swapped whole on reload. It holds the options, the
+/// routes and providers, and YARP's routes and clusters; each concern compiles its own piece from it once per generation
+/// (<c>ClientTable.For</c>, <c>PriceTable.For</c>, <c>RouteCachePolicy.For</c>, <c>RetryPolicies</c>).
+/// </summary>
 internal sealed class AiProxySnapshot
 {
     public const long DefaultMaxRequestBodyBytes = 10 * 1024 * 1024;
@@ -25,12 +30,6 @@ internal sealed class AiProxySnapshot
 
     /// <summary>Gets the raw <c>ReverseProxy</c> section, flattened, handed to YARP's own config loader.</summary>
     public required IReadOnlyDictionary<string, string?> ReverseProxyData { get; init; }
-
-    public required Pipeline.RetryPolicy Retry { get; init; }
-
-    public required Clients.ClientTable Clients { get; init; }
-
-    public required Metrics.PriceTable Prices { get; init; }
 
     public long MaxRequestBodyBytes => Options.MaxRequestBodyBytes ?? DefaultMaxRequestBodyBytes;
 }

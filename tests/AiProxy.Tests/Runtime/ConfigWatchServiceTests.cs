@@ -1,7 +1,11 @@
+using AiProxy.Clients;
 using AiProxy.Configuration;
+using AiProxy.Routing;
+using AiProxy.Runtime;
+using AiProxy.Tests.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace AiProxy.Tests.Configuration;
+namespace AiProxy.Tests.Runtime;
 
 public sealed class ConfigWatchServiceTests : IAsyncDisposable
 {
@@ -18,7 +22,7 @@ public sealed class ConfigWatchServiceTests : IAsyncDisposable
         _path = ConfigTestFiles.Write(Config("a"));
         var loader = new ConfigLoader(_path, []);
         Assert.Empty(loader.Load(out var initial));
-        _store = new AiProxyConfigStore(loader, initial!, NullLogger<AiProxyConfigStore>.Instance);
+        _store = new AiProxyConfigStore(loader, ProviderRuntimeFactory.Offline, initial!, NullLogger<AiProxyConfigStore>.Instance);
         _store.ReloadAttempted += success =>
         {
             lock (_attempts)
@@ -73,7 +77,7 @@ public sealed class ConfigWatchServiceTests : IAsyncDisposable
         File.WriteAllText(Path.Combine(_keyDir, "key"), "sk-client-two\n");
 
         await UntilAsync(() => _store.Current.Version == 2);
-        Assert.True(_store.Current.Clients.TryAuthenticate("sk-client-two", out _));
+        Assert.True(ClientTable.For(_store.Current).TryAuthenticate("sk-client-two", out _));
     }
 
     [Fact]

@@ -1,8 +1,8 @@
-using AiProxy.Pipeline;
+using AiProxy.Metrics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace AiProxy.Metrics;
+namespace AiProxy.Pipeline;
 
 /// <summary>
 /// Outermost step for <c>/v1</c> requests: in-flight gauges, request count and latency histograms, tokens and
@@ -64,20 +64,20 @@ internal sealed partial class RequestAccountingMiddleware
         }
 
         var routed = feature.Operation != AiOperation.PassThrough && status != StatusCodes.Status404NotFound;
-        var model = _models.For(feature.Model, routed);
+        var model = _models.For(feature.Request?.Model, routed);
         var requestTags = new RequestTags(
             feature.Operation == AiOperation.PassThrough ? "passthrough" : feature.Route.Name,
             feature.Provider?.Name ?? "none",
             model,
             feature.ClientId,
             feature.CacheStatus ?? "none",
-            feature.Stream);
+            feature.Request?.Stream == true);
         double? ttfb = feature.FirstByteTimestamp > start ? _time.GetElapsedTime(start, feature.FirstByteTimestamp).TotalSeconds : null;
         _metrics.RequestFinished(requestTags, status, seconds, ttfb);
 
         if (feature.Usage is { } usage && feature.CacheStatus is not ("hit" or "semantic-hit"))
         {
-            var price = feature.Snapshot.Prices.Find(feature.UpstreamModel ?? feature.Model);
+            var price = PriceTable.For(feature.Snapshot).Find(feature.UpstreamModel ?? feature.Request?.Model);
             double? cost = price is null ? null : price.Cost(usage);
             _metrics.Tokens(feature.ClientId, model, usage.Prompt, usage.Completion, usage.Cached, cost);
         }
@@ -85,7 +85,7 @@ internal sealed partial class RequestAccountingMiddleware
         if (_access.IsEnabled(LogLevel.Information))
         {
             Log.Request(_access, context.Request.Method, context.Request.Path.Value, status, requestTags.Route, requestTags.Provider, model,
-                feature.ClientId, requestTags.Cache, feature.Stream, Math.Round(seconds * 1000, 1), feature.Attempt, feature.Usage?.Total);
+                feature.ClientId, requestTags.Cache, feature.Request?.Stream == true, Math.Round(seconds * 1000, 1), feature.Attempt, feature.Usage?.Total);
         }
     }
 

@@ -1,11 +1,11 @@
 using AiProxy.Metrics;
-using AiProxy.Upstream;
+using AiProxy.Pipeline;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Yarp.ReverseProxy;
 
-namespace AiProxy.Pipeline;
+namespace AiProxy.Upstream;
 
 /// <summary>
 /// Last AiProxy step before YARP's forwarder: runs the route's retry pipeline, which runs every upstream attempt
@@ -16,15 +16,15 @@ namespace AiProxy.Pipeline;
 internal sealed class UpstreamForwardingMiddleware
 {
     private readonly RequestDelegate _next;
-    private readonly TimeProvider _time;
     private readonly UpstreamAttemptRunner _attempts;
     private readonly UpstreamErrorWriter _errors;
+    private readonly RetryPolicies _policies;
 
     public UpstreamForwardingMiddleware(RequestDelegate next, IProxyStateLookup proxyState, ILoggerFactory loggers, TimeProvider time, ProxyMetrics metrics)
     {
         _next = next;
-        _time = time;
-        _attempts = new UpstreamAttemptRunner(new UpstreamCluster(proxyState), new AttemptTelemetry(metrics, loggers.CreateLogger<AttemptTelemetry>()), time);
+        _policies = new RetryPolicies(time);
+        _attempts = new UpstreamAttemptRunner(new UpstreamCluster(proxyState), new AttemptTelemetry(metrics, loggers.CreateLogger<AttemptTelemetry>()), time, _policies);
         _errors = new UpstreamErrorWriter(loggers.CreateLogger<UpstreamErrorWriter>());
     }
 
@@ -36,11 +36,6 @@ internal sealed class UpstreamForwardingMiddleware
 
     private async Task ForwardAsync(HttpContext context, AiRequestFeature feature)
     {
-        if (feature.StartTimestamp == 0)
-        {
-            feature.StartTimestamp = _time.GetTimestamp();
-        }
-
         var attempt = ResilienceContextPool.Shared.Get(context.RequestAborted);
         context.Features.Set(attempt);
         try
@@ -48,7 +43,7 @@ internal sealed class UpstreamForwardingMiddleware
             AttemptOutcome outcome;
             try
             {
-                outcome = await feature.Snapshot.Retry.Pipeline.ExecuteAsync(
+                outcome = await _policies.For(feature.Snapshot).Pipeline.ExecuteAsync(
                     static (attempt, state) => state.Self._attempts.RunAsync(attempt, state.Context, state.Feature, state.Self._next),
                     attempt,
                     (Self: this, Context: context, Feature: feature));

@@ -1,11 +1,11 @@
+using AiProxy.Pipeline;
 using AiProxy.Routing;
 using AiProxy.Streaming;
-using AiProxy.Upstream;
 using Polly;
 using Yarp.ReverseProxy.Transforms;
 using Keys = AiProxy.Upstream.UpstreamResilienceKeys;
 
-namespace AiProxy.Pipeline;
+namespace AiProxy.Upstream;
 
 /// <summary>
 /// Runs when the upstream's status and headers arrive, before any body byte is copied: feeds the key pool
@@ -37,7 +37,7 @@ internal sealed class UpstreamOutcomeTransform : ResponseTransform
         properties.GetValue(Keys.Lease, null)?.Complete(status, response.Headers);
         var feature = context.HttpContext.Features.Get<AiRequestFeature>();
         if (status is >= 200 and < 300 && response.Content.Headers.ContentType?.MediaType is "text/event-stream"
-            && properties.GetValue(Keys.RetryAllowed, false) && feature?.Snapshot.Retry.FirstEventTimeout is { Ticks: > 0 } hold)
+            && feature is not null && properties.GetValue(Keys.FirstEventHold, TimeSpan.Zero) is { Ticks: > 0 } hold)
         {
             return HoldForFirstEventAsync(context, response, properties, provider, feature, hold);
         }

@@ -1,8 +1,10 @@
+using AiProxy.Configuration;
 using AiProxy.Configuration.Validation;
+using AiProxy.Routing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
 
-namespace AiProxy.Configuration;
+namespace AiProxy.Runtime;
 
 /// <summary>
 /// Holds the config snapshot in force and swaps it on reload. An invalid edit is logged and reported, and the last good
@@ -12,17 +14,19 @@ namespace AiProxy.Configuration;
 internal sealed partial class AiProxyConfigStore : IDisposable
 {
     private readonly ConfigLoader _loader;
+    private readonly ProviderRuntimeFactory _runtimes;
     private readonly ILogger<AiProxyConfigStore> _logger;
     private readonly Lock _reloadGate = new();
     private volatile AiProxySnapshot _current;
     private CancellationTokenSource _changeSource = new();
 
     /// <summary>Compiles the config the host validated at start-up (read once, compiled once, with the host's clock and logging).</summary>
-    public AiProxyConfigStore(ConfigLoader loader, LoadedConfig initial, ILogger<AiProxyConfigStore> logger)
+    public AiProxyConfigStore(ConfigLoader loader, ProviderRuntimeFactory runtimes, LoadedConfig initial, ILogger<AiProxyConfigStore> logger)
     {
         _loader = loader;
+        _runtimes = runtimes;
         _logger = logger;
-        _current = loader.Compile(initial, 1, null);
+        _current = SnapshotCompiler.Compile(initial, 1, null, runtimes);
     }
 
     public AiProxySnapshot Current => _current;
@@ -44,7 +48,7 @@ internal sealed partial class AiProxyConfigStore : IDisposable
         lock (_reloadGate)
         {
             var previous = _current;
-            var errors = _loader.TryLoad(previous.Version + 1, previous, out var snapshot);
+            var errors = SnapshotCompiler.TryLoad(_loader, _runtimes, previous.Version + 1, previous, out var snapshot);
             if (snapshot is null)
             {
                 Log.ReloadRejected(_logger, errors.Count, string.Join("; ", errors));

@@ -1,9 +1,10 @@
+using AiProxy.Configuration;
 using AiProxy.Transforms.Configuration;
 using AiProxy.Transforms.Keys;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace AiProxy.Configuration;
+namespace AiProxy.Runtime;
 
 /// <summary>
 /// Applies config edits without a restart: watches the config file and the client key files it names (a rotated client
