@@ -25,6 +25,7 @@ internal static partial class EmbeddingBench
             LocalEmbedderTuning.Default with { CpuArena = true },
             LocalEmbedderTuning.Default with { IntraOpThreads = 2 },
             LocalEmbedderTuning.Default with { Prepacking = false },
+            LocalEmbedderTuning.Default with { ModelTransform = WeightQuantizer.Quantize },
         ];
         var models = variants.Select(v => new LocalMiniLmEmbeddingGenerator(v)).ToArray();
         foreach (var m in models)
@@ -65,6 +66,44 @@ internal static partial class EmbeddingBench
             models[v].Dispose();
         }
 
+        return 0;
+    }
+
+    /// <summary>Writes an ONNX Runtime profile of 200 eval-prompt embeddings (onnxruntime_profile_*.json, per-operator times).</summary>
+    public static int Profile(string pairsPath)
+    {
+        var prompts = File.ReadLines(pairsPath).Where(l => l.Length > 0).Select(l => JsonDocument.Parse(l).RootElement)
+            .Select(e => e.GetProperty("a").GetString()!).Take(200).ToArray();
+        var prefix = Path.Combine(Path.GetTempPath(), "minilm-" + Environment.ProcessId);
+        using (var model = new LocalMiniLmEmbeddingGenerator(LocalEmbedderTuning.Default with { ProfilePrefix = prefix }))
+        {
+            foreach (var p in prompts)
+            {
+                model.Embed(p);
+            }
+        }
+
+        // Chrome-trace events: one "<node>_kernel_time" per operator per run, with args.op_name.
+        var file = Directory.GetFiles(Path.GetTempPath(), Path.GetFileName(prefix) + "*.json").Single();
+        using var trace = JsonDocument.Parse(File.ReadAllBytes(file));
+        var byOp = new Dictionary<string, double>();
+        foreach (var e in trace.RootElement.EnumerateArray())
+        {
+            if (e.GetProperty("name").GetString()!.EndsWith("_kernel_time", StringComparison.Ordinal))
+            {
+                var op = e.GetProperty("args").GetProperty("op_name").GetString()!;
+                byOp[op] = byOp.GetValueOrDefault(op) + e.GetProperty("dur").GetDouble();
+            }
+        }
+
+        var total = byOp.Values.Sum();
+        Console.WriteLine($"{prompts.Length} embeddings, operator time per embedding {F(total / prompts.Length / 1000)} ms (profiling adds overhead):");
+        foreach (var (op, us) in byOp.OrderByDescending(x => x.Value).Take(8))
+        {
+            Console.WriteLine($"  {op,-20} {F(us / prompts.Length / 1000)} ms  {100 * us / total:F1}%");
+        }
+
+        File.Delete(file);
         return 0;
     }
 

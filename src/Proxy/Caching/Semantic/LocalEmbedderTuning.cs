@@ -22,7 +22,13 @@ internal sealed record LocalEmbedderTuning
     /// <summary>Gets a value indicating whether denormal floats are flushed to zero (session.set_denormal_as_zero).</summary>
     public bool DenormalAsZero { get; init; }
 
+    /// <summary>Gets the file prefix of an ONNX Runtime profile (per-operator times) to write; null writes none.</summary>
+    public string? ProfilePrefix { get; init; }
+
+    /// <summary>Gets a rewrite of model.onnx before the session loads it (the bench tries a weight-quantised model); null loads it as shipped.</summary>
+    public Func<byte[], byte[]>? ModelTransform { get; init; }
+
     /// <summary>Gets a label for bench output.</summary>
     public string Describe() =>
-        $"intra={IntraOpThreads} prepack={(Prepacking ? "on" : "off")} arena={(CpuArena ? "on" : "off")} daz={(DenormalAsZero ? "on" : "off")}";
+        $"intra={IntraOpThreads} prepack={(Prepacking ? "on" : "off")} arena={(CpuArena ? "on" : "off")} daz={(DenormalAsZero ? "on" : "off")}{(ModelTransform is null ? "" : " int8-weights")}";
 }

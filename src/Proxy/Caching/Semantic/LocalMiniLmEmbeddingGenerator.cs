@@ -90,9 +90,11 @@ internal sealed class LocalMiniLmEmbeddingGenerator : IEmbeddingGenerator<string
         private readonly RunOptions _runOptions = new();
         private readonly string[] _inputNames;
         private readonly bool _hasTokenTypes;
+        private readonly bool _profiling;
 
-        private Model(InferenceSession session, BertTokenizer tokenizer)
+        private Model(InferenceSession session, BertTokenizer tokenizer, bool profiling)
         {
+            _profiling = profiling;
             _session = session;
             _tokenizer = tokenizer;
             _hasTokenTypes = session.InputMetadata.ContainsKey("token_type_ids");
@@ -111,6 +113,11 @@ internal sealed class LocalMiniLmEmbeddingGenerator : IEmbeddingGenerator<string
             }
 
             var bytes = EmbeddedModelFiles.Read(EmbeddedModelFiles.ModelResource);
+            if (tuning.ModelTransform is { } transform)
+            {
+                bytes = transform(bytes);
+            }
+
             using var options = new Microsoft.ML.OnnxRuntime.SessionOptions
             {
                 IntraOpNumThreads = Math.Max(1, tuning.IntraOpThreads),
@@ -123,6 +130,12 @@ internal sealed class LocalMiniLmEmbeddingGenerator : IEmbeddingGenerator<string
             if (!tuning.Prepacking)
             {
                 options.AddSessionConfigEntry("session.disable_prepacking", "1");
+            }
+            if (tuning.ProfilePrefix is { } profile)
+            {
+                // The prefix is read when profiling is switched on: set it first.
+                options.ProfileOutputPathPrefix = profile;
+                options.EnableProfiling = true;
             }
             if (tuning.DenormalAsZero)
             {
@@ -138,7 +151,7 @@ internal sealed class LocalMiniLmEmbeddingGenerator : IEmbeddingGenerator<string
             // Aggressive is the only mode that decommits the freed region at once (Forced leaves RSS 87 MB higher).
             GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-            return new Model(session, tokenizer);
+            return new Model(session, tokenizer, tuning.ProfilePrefix is not null);
         }
 
         public void Embed(string text, Span<float> destination)
@@ -192,6 +205,11 @@ internal sealed class LocalMiniLmEmbeddingGenerator : IEmbeddingGenerator<string
 
         public void Dispose()
         {
+            if (_profiling)
+            {
+                _session.EndProfiling();
+            }
+
             _session.Dispose();
             _runOptions.Dispose();
         }
