@@ -108,7 +108,7 @@ public sealed class SemanticCacheTests : IAsyncLifetime
         var otherModel = await ChatAsync(proxy.Client, Ask(Paraphrase, model: "gpt-4o-mini"), a);
         var same = await ChatAsync(proxy.Client, Ask(Paraphrase), a);
 
-        Assert.Equal(["miss", "miss", "miss", "semantic-hit"], new[] { otherClient.Cache, otherSystem.Cache, otherModel.Cache, same.Cache });
+        Assert.Equal(new string?[] { "miss", "miss", "miss", "semantic-hit" }, new[] { otherClient.Cache, otherSystem.Cache, otherModel.Cache, same.Cache });
         Assert.Equal(4, _upstream.RequestCount);
     }
 
