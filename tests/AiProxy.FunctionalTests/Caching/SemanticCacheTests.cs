@@ -94,6 +94,26 @@ public sealed class SemanticCacheTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TwoStoredPromptsEquallyClose_MarginGuardAnswersUpstream()
+    {
+        await using var proxy = await ProxyServer.StartAsync(Config());
+        await ChatAsync(proxy.Client, Ask(Original));
+        await RememberedAsync(proxy, 1);
+        // A second, near-identical prompt stored beside the first (no-cache: not looked up, still remembered).
+        await ChatAsync(proxy.Client, Ask("How do I delete a file in Linux"), ("cache-control", "no-cache"));
+        await RememberedAsync(proxy, 2);
+
+        var between = await ChatAsync(proxy.Client, Ask(Paraphrase));
+
+        var metrics = await proxy.Client.GetStringAsync("/metrics");
+
+        // Both stored prompts pass the threshold within Margin (0.02) of each other: neither answer is taken.
+        Assert.Equal((200, "miss"), (between.Status, between.Cache));
+        Assert.Equal(3, _upstream.RequestCount);
+        Assert.Contains("aiproxy_semantic_guard_rejections_total{reason=\"margin\"} 1", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task OtherSystemPromptModelOrClient_NeverShareEntries()
     {
         var clients = ""","Clients":{"a":{"Keys":["sk-client-a"]},"b":{"Keys":["sk-client-b"]}}""";
