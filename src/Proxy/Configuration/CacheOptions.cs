@@ -74,9 +74,9 @@ public sealed class SemanticCacheOptions
 
 /// <summary>
 /// <c>Cache.Semantic.Embeddings</c>, written either as a name (<c>"local"</c>, converted by
-/// <see cref="SemanticEmbeddingsConverter"/>) or as an object naming an upstream provider and model.
+/// <see cref="EmbeddingsSourceConverter"/>) or as an object naming an upstream provider and model.
 /// </summary>
-[System.ComponentModel.TypeConverter(typeof(SemanticEmbeddingsConverter))]
+[System.ComponentModel.TypeConverter(typeof(EmbeddingsSourceConverter))]
 public sealed class SemanticEmbeddingsOptions
 {
     /// <summary>Initializes a new instance of the <see cref="SemanticEmbeddingsOptions"/> class for the object form.</summary>

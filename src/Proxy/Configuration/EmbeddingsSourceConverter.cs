@@ -7,7 +7,7 @@ namespace AiProxy.Configuration;
 /// Lets the configuration binder read <c>"Embeddings": "local"</c> into <see cref="SemanticEmbeddingsOptions"/>; the
 /// object form binds its properties as usual. The name is checked by the validator, not here.
 /// </summary>
-public sealed class SemanticEmbeddingsConverter : TypeConverter
+public sealed class EmbeddingsSourceConverter : TypeConverter
 {
     public override bool CanConvertFrom(ITypeDescriptorContext? context, Type sourceType) =>
         sourceType == typeof(string) || base.CanConvertFrom(context, sourceType);
