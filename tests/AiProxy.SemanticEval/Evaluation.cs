@@ -17,10 +17,13 @@ internal static class Evaluation
 {
     private static readonly string[] Categories = ["paraphrase", "negation", "numbers", "entities", "ordering", "language", "unrelated"];
 
+    /// <summary>Gets or sets the local model's settings (eval-int8 sets the weight-quantised model).</summary>
+    public static LocalEmbedderTuning? Tuning { get; set; }
+
     public static int Run(string pairsPath, string? markdownPath)
     {
         var pairs = Load(pairsPath);
-        using var embedder = new LocalMiniLmEmbeddingGenerator();
+        using var embedder = new LocalMiniLmEmbeddingGenerator(Tuning);
         var vectors = new Dictionary<string, float[]>(StringComparer.Ordinal);
         var sw = Stopwatch.StartNew();
         foreach (var p in pairs)

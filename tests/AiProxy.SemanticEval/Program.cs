@@ -1,3 +1,5 @@
+using AiProxy.Caching.Semantic;
+
 namespace AiProxy.SemanticEval;
 
 internal static class Program
@@ -26,12 +28,22 @@ internal static class Program
                 return 0;
             case "bench":
                 return Benchmark.Run(FindPairs());
+            case "embed":
+                return EmbeddingBench.Run(FindPairs(), args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2);
+            case "profile":
+                return EmbeddingBench.Profile(FindPairs());
+            case "eval-int8":
+                Evaluation.Tuning = LocalEmbedderTuning.Default with { ModelTransform = WeightQuantizer.Quantize };
+                return Evaluation.Run(FindPairs(), args.Length > 1 ? args[1] : null);
+            case "holdout-int8":
+                Evaluation.Tuning = LocalEmbedderTuning.Default with { ModelTransform = WeightQuantizer.Quantize };
+                return Evaluation.Run(Path.Combine(Path.GetDirectoryName(FindPairs())!, "holdout.jsonl"), args.Length > 1 ? args[1] : null);
             case "eval":
                 return Evaluation.Run(FindPairs(), args.Length > 1 ? args[1] : null);
             case "holdout":
                 return Evaluation.Run(Path.Combine(Path.GetDirectoryName(FindPairs())!, "holdout.jsonl"), args.Length > 1 ? args[1] : null);
             default:
-                Console.Error.WriteLine("usage: [eval|holdout|bench|wrapper] [markdown-output-path]");
+                Console.Error.WriteLine("usage: [eval|holdout|bench|embed [rounds]|wrapper] [markdown-output-path]");
                 return 2;
         }
     }

@@ -35,13 +35,13 @@ public sealed class SemanticCacheOptions
     /// <value>Defaults to 0.88, the value the evaluation set picked.</value>
     public double? Threshold { get; set; }
 
-    /// <summary>Gets or sets <c>local</c> for the built-in embedder; otherwise use <see cref="Provider"/> and <see cref="Model"/>.</summary>
-    public string? Embeddings { get; set; }
+    /// <summary>Gets or sets the embedder: <c>"local"</c> (the default) or <c>{ "Provider": "openai", "Model": "text-embedding-3-small" }</c>.</summary>
+    public SemanticEmbeddingsOptions? Embeddings { get; set; }
 
-    /// <summary>Gets or sets the provider that computes embeddings.</summary>
+    /// <summary>Gets or sets the provider of an upstream embedding model: the older, flattened spelling of <c>Embeddings.Provider</c>.</summary>
     public string? Provider { get; set; }
 
-    /// <summary>Gets or sets the embedding model.</summary>
+    /// <summary>Gets or sets the upstream embedding model: the older, flattened spelling of <c>Embeddings.Model</c>.</summary>
     public string? Model { get; set; }
 
     /// <summary>Gets or sets how long a lookup may wait for its embedding before it is a plain miss.</summary>
@@ -70,6 +70,32 @@ public sealed class SemanticCacheOptions
 
     /// <summary>Gets or sets which guards run on top of the threshold.</summary>
     public SemanticGuardsOptions? Guards { get; set; }
+}
+
+/// <summary>
+/// <c>Cache.Semantic.Embeddings</c>, written either as a name (<c>"local"</c>, converted by
+/// <see cref="EmbeddingsSourceConverter"/>) or as an object naming an upstream provider and model.
+/// </summary>
+[System.ComponentModel.TypeConverter(typeof(EmbeddingsSourceConverter))]
+public sealed class SemanticEmbeddingsOptions
+{
+    /// <summary>Initializes a new instance of the <see cref="SemanticEmbeddingsOptions"/> class for the object form.</summary>
+    public SemanticEmbeddingsOptions()
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="SemanticEmbeddingsOptions"/> class for the string form.</summary>
+    /// <param name="name">The embedder's name, e.g. <c>local</c>.</param>
+    public SemanticEmbeddingsOptions(string name) => Name = name;
+
+    /// <summary>Gets the name given in the string form (<c>local</c>); null in the object form.</summary>
+    public string? Name { get; }
+
+    /// <summary>Gets or sets the provider whose <c>/v1/embeddings</c> serves <see cref="Model"/> (object form).</summary>
+    public string? Provider { get; set; }
+
+    /// <summary>Gets or sets the upstream embedding model (object form); the call is routed by it like a client's.</summary>
+    public string? Model { get; set; }
 }
 
 /// <summary>Semantic-cache guards; each is on unless set to false.</summary>

@@ -50,7 +50,7 @@ public sealed class SchemaSyncTests
     [InlineData("$.properties.AiProxy.properties.Routes.items.properties.Balance", "BalanceModes")]
     [InlineData("$.properties.AiProxy.properties.Routes.items.properties.Cache.properties.Mode", "CacheModes")]
     [InlineData("$.properties.AiProxy.properties.Cache.properties.Mode", "CacheModes")]
-    [InlineData("$.properties.AiProxy.properties.Cache.properties.Semantic.properties.Embeddings", "Embeddings")]
+    [InlineData("$.$defs.EmbeddingsName", "Embeddings")]
     [InlineData("$.properties.AiProxy.properties.Clients.additionalProperties.properties.Priority", "Priorities")]
     [InlineData("$.properties.AiProxy.properties.Providers.additionalProperties.properties.ReservedKeys.items.properties.ReservedFor", "Priorities")]
     public void SchemaEnum_NameTable_MatchesTheValidator(string schemaPath, string table)

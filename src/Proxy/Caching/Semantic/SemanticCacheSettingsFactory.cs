@@ -9,10 +9,12 @@ internal static class SemanticCacheSettingsFactory
     {
         var settings = new SemanticCacheSettings { Enabled = options.Enabled == true };
         if (options.Threshold is { } threshold) settings.Threshold = threshold;
-        if (options.Provider is { Length: > 0 } provider)
+        // The object form, or the older flattened Provider + Model; "local" (or absent) keeps the default.
+        var (provider, model) = options.Embeddings is { Name: null } upstream ? (upstream.Provider, upstream.Model) : (options.Provider, options.Model);
+        if (provider is { Length: > 0 })
         {
             settings.Embeddings = provider;
-            settings.Model = options.Model;
+            settings.Model = model;
         }
         if (Duration.TryParse(options.EmbeddingBudget, out var budget) && budget > TimeSpan.Zero) settings.EmbeddingBudget = budget;
         if (options.MaxTurns is { } turns) settings.MaxTurns = turns;

@@ -29,19 +29,7 @@ internal sealed class CacheValidator : IConfigSectionValidator
         {
             context.Add(path + ".Threshold", $"Threshold must be in (0, 1], found {t}");
         }
-        var providers = context.Options.Providers;
-        if (semantic.Provider is { } p && !providers.ContainsKey(p))
-        {
-            context.Add(path + ".Provider", $"unknown provider '{p}'; known providers: {string.Join(", ", providers.Keys)}");
-        }
-        if (semantic.Embeddings is { } e && !EmbeddingsSourceNames.Table.TryParse(e, out _))
-        {
-            context.Add(path + ".Embeddings", $"Embeddings is {Quoted(EmbeddingsSourceNames.Table.Names)} or absent (then set Provider and Model), found '{e}'");
-        }
-        if ((semantic.Provider is null) != (semantic.Model is null))
-        {
-            context.Add(path + (semantic.Provider is null ? ".Provider" : ".Model"), "Provider and Model go together: the embedding model and the provider that serves it");
-        }
+        Embeddings(context, semantic, path);
         context.PositiveDuration(semantic.EmbeddingBudget, path + ".EmbeddingBudget");
         context.PositiveDuration(semantic.Ttl, path + ".Ttl");
         context.Positive(semantic.MaxTurns, path + ".MaxTurns");
@@ -50,6 +38,43 @@ internal sealed class CacheValidator : IConfigSectionValidator
         if (semantic.Margin is { } m && (m < 0 || m >= 1))
         {
             context.Add(path + ".Margin", $"Margin must be in [0, 1), found {m}");
+        }
+    }
+
+    private static void Embeddings(ConfigValidationContext context, SemanticCacheOptions semantic, string path)
+    {
+        var flattened = semantic.Provider is not null || semantic.Model is not null;
+        switch (semantic.Embeddings)
+        {
+            case { Name: { } name } when !EmbeddingsSourceNames.Table.TryParse(name, out _):
+                context.Add(path + ".Embeddings", $"Embeddings is {Quoted(EmbeddingsSourceNames.Table.Names)} or an object {{ \"Provider\", \"Model\" }}, found '{name}'");
+                break;
+            case { } when flattened:
+                context.Add(path + (semantic.Provider is null ? ".Model" : ".Provider"), "Provider and Model beside Embeddings are the older spelling of Embeddings: { \"Provider\", \"Model\" }: give only Embeddings");
+                break;
+            case { Name: null } upstream:
+                Upstream(context, path + ".Embeddings", upstream.Provider, upstream.Model, required: true);
+                break;
+            case null when flattened:
+                Upstream(context, path, semantic.Provider, semantic.Model, required: false);
+                break;
+        }
+    }
+
+    private static void Upstream(ConfigValidationContext context, string path, string? provider, string? model, bool required)
+    {
+        var providers = context.Options.Providers;
+        if (provider is { } p && !providers.ContainsKey(p))
+        {
+            context.Add(path + ".Provider", $"unknown provider '{p}'; known providers: {string.Join(", ", providers.Keys)}");
+        }
+        if (string.IsNullOrEmpty(provider) || string.IsNullOrEmpty(model))
+        {
+            var missing = string.IsNullOrEmpty(provider) ? ".Provider" : ".Model";
+            if (required || provider is not null || model is not null)
+            {
+                context.Add(path + missing, "Provider and Model go together: the embedding model and the provider that serves it");
+            }
         }
     }
 

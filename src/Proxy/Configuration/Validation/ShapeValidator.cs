@@ -19,7 +19,7 @@ internal static class ShapeValidator
             {
                 CheckScalar(section, type, errors);
             }
-            else if (section.Value.Length > 0)
+            else if (section.Value.Length > 0 && type.GetCustomAttribute<System.ComponentModel.TypeConverterAttribute>() is null)
             {
                 errors.Add(new(ConfigPath.ToJsonPath(section.Path), $"expected {Describe(type)}, found a value"));
             }
