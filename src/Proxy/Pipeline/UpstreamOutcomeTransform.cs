@@ -1,3 +1,5 @@
+using AiProxy.Routing;
+using AiProxy.Transforms.Keys;
 using AiProxy.Upstream;
 using Polly;
 using Yarp.ReverseProxy.Transforms;
@@ -7,7 +9,7 @@ namespace AiProxy.Pipeline;
 
 /// <summary>
 /// Runs when the upstream's status and headers arrive, before any body byte is copied: feeds the key pool
-/// (cooldowns from retry-after / x-ratelimit-*), the provider breaker and latency, writes the answer into the
+/// (cooldowns from retry-after / x-ratelimit-*; for 403/429 the start of the body says whether the key is at fault), the provider breaker and latency, writes the answer into the
 /// attempt's <see cref="ResilienceContext"/>, and suppresses a retryable answer so the next attempt can run.
 /// </summary>
 internal sealed class UpstreamOutcomeTransform : ResponseTransform
@@ -25,10 +27,30 @@ internal sealed class UpstreamOutcomeTransform : ResponseTransform
             return default;
         }
 
-        var properties = attempt.Properties;
         var status = (int)response.StatusCode;
+        if (UpstreamErrorBody.ShouldRead(response, status))
+        {
+            // 403 and 429 say in their body whether the key or the request is at fault (Upstream/UpstreamErrorBody).
+            return ApplyWithBodyAsync(context, attempt, provider, response, status);
+        }
+
+        Apply(context, attempt, provider, response, status, KeyErrorClassifier.Classify(status, default));
+        return default;
+    }
+
+    private async ValueTask ApplyWithBodyAsync(ResponseTransformContext context, ResilienceContext attempt, ProviderRuntime provider,
+        HttpResponseMessage response, int status)
+    {
+        var error = await UpstreamErrorBody.ClassifyAsync(response, status, _time, context.HttpContext.RequestAborted).ConfigureAwait(false);
+        Apply(context, attempt, provider, response, status, error);
+    }
+
+    private void Apply(ResponseTransformContext context, ResilienceContext attempt, ProviderRuntime provider, HttpResponseMessage response,
+        int status, KeyErrorKind error)
+    {
+        var properties = attempt.Properties;
         var lease = properties.GetValue(Keys.Lease, null);
-        lease?.Complete(status, response.Headers);
+        lease?.Complete(status, response.Headers, error);
         if (status >= 500)
         {
             provider.Breaker.Failure();
@@ -40,12 +62,11 @@ internal sealed class UpstreamOutcomeTransform : ResponseTransform
         }
 
         var hasAlternative = context.HttpContext.Features.Get<AiRequestFeature>()?.Route.Providers.Length > 1 || provider.Keys is { Count: > 1 };
-        var retry = properties.GetValue(Keys.RetryAllowed, false) && UpstreamRetryRules.IsRetryable(status, hasAlternative);
+        var retry = properties.GetValue(Keys.RetryAllowed, false) && UpstreamRetryRules.IsRetryable(status, error, hasAlternative);
         if (retry)
         {
             context.SuppressResponseBody = true;
         }
-        properties.Set(Keys.Answer, new UpstreamAnswer(status, retry));
-        return default;
+        properties.Set(Keys.Answer, new UpstreamAnswer(status, retry, error));
     }
 }
