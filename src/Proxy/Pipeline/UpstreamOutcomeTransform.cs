@@ -67,6 +67,10 @@ internal sealed class UpstreamOutcomeTransform : ResponseTransform
         {
             context.SuppressResponseBody = true;
         }
+        else if (error == KeyErrorKind.KeyRejected)
+        {
+            UpstreamErrorBody.WithholdKeyRejection(response, context.HttpContext.Response, provider.Name, lease?.Fingerprint ?? "none", status);
+        }
         properties.Set(Keys.Answer, new UpstreamAnswer(status, retry, error));
     }
 }

@@ -1,5 +1,9 @@
 using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using AiProxy.Http;
 using AiProxy.Transforms.Keys;
+using Microsoft.AspNetCore.Http;
 
 namespace AiProxy.Upstream;
 
@@ -53,6 +57,33 @@ internal static class UpstreamErrorBody
             response.Content = new ReplayedContent(inner, buffer, length, complete ? null : source);
         }
         return KeyErrorClassifier.Classify(status, buffer.AsSpan(0, length), complete);
+    }
+
+    /// <summary>
+    /// Replaces the body of an upstream key rejection that goes back to the client with the proxy's own error: providers
+    /// echo the key they were sent in it (OpenAI a masked form, some servers all of it), and that key is not the client's.
+    /// </summary>
+    public static void WithholdKeyRejection(HttpResponseMessage response, HttpResponse client, string provider, string keyId, int status)
+    {
+        var payload = new OpenAIErrorResponse
+        {
+            Error = new OpenAIError
+            {
+                Message = $"The upstream provider '{provider}' rejected its API key {keyId} (HTTP {status}); the key is taken out of use until its secret changes. "
+                    + "The provider's own message is withheld because it can echo the key.",
+                Type = "server_error",
+                Code = "upstream_key_rejected",
+            },
+        };
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(payload, ProxyJsonContext.Relaxed.OpenAIErrorResponse);
+        var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        response.Content.Dispose();
+        response.Content = content;
+        // The upstream's headers were already copied to the client's response: make them describe the new body.
+        client.Headers.ContentLength = bytes.Length;
+        client.ContentType = "application/json";
+        client.Headers.ContentEncoding = default;
     }
 
     /// <summary>The bytes already read, then (if the body was longer) the rest of the upstream stream.</summary>
