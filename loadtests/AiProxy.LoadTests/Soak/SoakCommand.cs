@@ -36,7 +36,7 @@ internal static class SoakCommand
         var node = await measured.ConfigureAwait(false);
         await sampler.ConfigureAwait(false);
 
-        var report = new SoakReport(timeline, node.ScenarioStats[0]);
+        var report = new SoakReport(timeline, node.ScenarioStats[0], warmUp);
         var results = report.Evaluate(thresholds);
         var title = $"Soak {(quick ? "(quick) " : string.Empty)}{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC: {rate} calls/s, {duration.TotalMinutes:0.#} min";
         var markdown = report.ToMarkdown(title, results);

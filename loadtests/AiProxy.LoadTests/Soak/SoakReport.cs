@@ -16,20 +16,25 @@ internal sealed class SoakReport
     public static readonly string[] DefaultThresholds =
         ["rss_growth_pct<=10", "handles_growth<=16", "threads_growth<=8", "fail%<=0.5"];
 
-    /// <summary>How many samples at each end of the timeline make up the start and end figures.</summary>
+    /// <summary>How many samples after the warm-up make up the start figures (the end takes the last third, at least as many).</summary>
     public const int Window = 3;
 
-    public SoakReport(IReadOnlyList<ProcessSample> timeline, ScenarioStats stats)
+    public SoakReport(IReadOnlyList<ProcessSample> timeline, ScenarioStats stats, TimeSpan warmUp = default)
     {
         if (timeline.Count == 0)
         {
             throw new ArgumentException("no samples", nameof(timeline));
         }
+        WarmUp = warmUp;
         Start = Floor(timeline.Take(Window).ToList(), timeline[0].GcHeapBytes);
-        End = Floor(timeline.TakeLast(Window).ToList(), timeline[^1].GcHeapBytes);
+        // The last third: idle pooled connections outlive a burst by a minute or two, so a shorter window can sit
+        // wholly inside one; a leak only grows, so it still lifts the floor of the last third.
+        End = Floor(timeline.TakeLast(Math.Max(Window, (timeline.Count + 2) / 3)).ToList(), timeline[^1].GcHeapBytes);
         Timeline = timeline;
         Stats = stats;
     }
+
+    public TimeSpan WarmUp { get; }
 
     public ProcessSample Start { get; }
 
@@ -73,7 +78,7 @@ internal sealed class SoakReport
         var sb = new StringBuilder();
         sb.Append(inv, $"# {title}\n\n");
         sb.Append(inv, $"{Stats.Ok + Stats.Fail:N0} calls in {Stats.Duration.TotalMinutes:0.0} min ({Metric("rps"):0} req/s), {Stats.Fail} failed\n\n");
-        sb.Append(inv, $"Start and end are the floor of the first and last {Window} samples (GC heap: one dotnet-counters reading each).\n\n");
+        sb.Append(inv, $"Start is the floor of the first {Window} samples after the warm-up, end the floor of the last third (GC heap: one dotnet-counters reading each).\n\n");
         sb.Append("| proxy process | after warm-up | end | change |\n|---|--:|--:|--:|\n");
         sb.Append(inv, $"| RSS MB | {Mb(Start.RssBytes):0.0} | {Mb(End.RssBytes):0.0} | {Pct(Start.RssBytes, End.RssBytes):+0.0;-0.0}% |\n");
         sb.Append(inv, $"| GC heap MB | {Heap(Start)} | {Heap(End)} | {(Metric("gc_heap_growth_pct") is { } g ? g.ToString("+0.0;-0.0", inv) + "%" : "-")} |\n");
@@ -85,10 +90,12 @@ internal sealed class SoakReport
         {
             sb.Append(inv, $"| `{r.Threshold.Text}` | {r.Actual?.ToString("0.##", inv) ?? "-"} | {(r.Passed ? "yes" : "NO")} |\n");
         }
-        sb.Append("\n| t | RSS MB | GC heap MB | handles | sockets | threads |\n|--:|--:|--:|--:|--:|--:|\n");
+        sb.Append("\n| t | RSS MB | GC heap MB | handles | sockets | threads | slowest call since the last sample, ms |\n|--:|--:|--:|--:|--:|--:|--:|\n");
+        var previous = TimeSpan.Zero;
         foreach (var s in Timeline)
         {
-            sb.Append(inv, $"| {s.At.TotalSeconds:0}s | {Mb(s.RssBytes):0.0} | {Heap(s)} | {s.Handles} | {s.Sockets} | {s.Threads} |\n");
+            sb.Append(inv, $"| {s.At.TotalSeconds:0}s | {Mb(s.RssBytes):0.0} | {Heap(s)} | {s.Handles} | {s.Sockets} | {s.Threads} | {SlowestCall(previous, s.At):0} |\n");
+            previous = s.At;
         }
         sb.Append("\n| call | count |\n|---|--:|\n");
         foreach (var (label, count) in Stats.Messages.OrderBy(kv => kv.Key, StringComparer.Ordinal))
@@ -104,6 +111,21 @@ internal sealed class SoakReport
     /// </summary>
     public static ProcessSample Floor(IReadOnlyList<ProcessSample> samples, long? gcHeap)
         => new(samples[^1].At, samples.Min(s => s.RssBytes), gcHeap, samples.Min(s => s.Handles), samples.Min(s => s.Threads), samples.Min(s => s.Sockets));
+
+    /// <summary>The slowest call that ended between two samples: a stall of the machine shows here as a burst of sockets does above.</summary>
+    private double SlowestCall(TimeSpan from, TimeSpan to)
+    {
+        double max = 0;
+        foreach (var point in Stats.Timeline)
+        {
+            var at = TimeSpan.FromSeconds(point.Second) - WarmUp;
+            if (at > from && at <= to && point.Max > max)
+            {
+                max = point.Max;
+            }
+        }
+        return max;
+    }
 
     private static double Mb(long bytes) => bytes / (1024.0 * 1024.0);
 
