@@ -1,8 +1,9 @@
 using AiProxy.LoadTests.Cli;
 using AiProxy.LoadTests.Compare;
 using AiProxy.LoadTests.Scenarios;
+using AiProxy.LoadTests.Soak;
 
-// dotnet run -c Release --project loadtests/AiProxy.LoadTests -- list | run --scenario NAME … | compare [--quick] [--out DIR]
+// dotnet run -c Release --project loadtests/AiProxy.LoadTests -- list | run --scenario NAME … | compare [--quick] [--out DIR] | soak [--quick]
 if (Console.IsOutputRedirected)
 {
     // CI logs: do not wrap tables at 80 columns.
@@ -33,6 +34,8 @@ try
             return 0;
         case "run":
             return await RunCommand.RunAsync(cli, cts.Token);
+        case "soak":
+            return await SoakCommand.RunAsync(cli, cts.Token);
         case "compare":
             var profile = cli.Has("quick") ? CompareProfile.Quick : CompareProfile.Full;
             return await CompareCommand.RunAsync(profile, cli.Get("out") ?? RepoLayout.DefaultResults, cli.Thresholds(), cts.Token);
@@ -43,6 +46,7 @@ try
                   run --scenario NAME [--rate N | --users N] [--duration 30s] [--warmup 3s]
                       [--threshold "p99<50ms"] [--threshold "fail<0.1%"] [--target URL] [--out DIR]
                   compare [--quick] [--out DIR] [--threshold "cpu_ratio<=2.4"] …
+                  soak [--quick] [--duration 10m] [--warmup 30s] [--rate 300] [--out DIR] [--threshold "rss_growth_pct<=10"] …
                 thresholds: METRIC OP VALUE[unit]; run metrics: ok fail rps min mean p50 p75 p95 p99 p99.9 max ttft_p50 gap_p99 …;
                 compare metrics: cpu_ratio rps_ratio p50_ratio p99_ratio stream_rps_ratio stream_cpu_ratio ttft_added_ms hit_ratio
                                  hit_share_pct p99_added_ms idle_rss_mb streams_rss_mb fail

@@ -25,4 +25,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4207, Level = LogLevel.Information, EventName = "ResponseCachePurged", Message = "Response cache purged for tags {Tags}.")]
     public static partial void Purged(ILogger logger, string tags);
+
+    [LoggerMessage(EventId = 4208, Level = LogLevel.Information, EventName = "ResponseCacheFollowerTimedOut", Message = "A request following an identical in-flight request on route {Route} gave up after its own deadline of {WaitMs} ms.")]
+    public static partial void FollowerTimedOut(ILogger logger, string route, long waitMs);
 }

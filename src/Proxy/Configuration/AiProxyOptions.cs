@@ -46,6 +46,14 @@ public sealed class AiProxyOptions
     /// <summary>Gets or sets how long in-flight requests and streams may finish after SIGTERM (read at start-up).</summary>
     /// <value>Defaults to 25 seconds, below Kubernetes' default 30 s grace period.</value>
     public string? DrainTimeout { get; set; }
+
+    /// <summary>
+    /// Gets or sets the addresses of a separate management listener (as <c>--urls</c>: <c>;</c>-separated, each with an
+    /// explicit port), e.g. <c>http://0.0.0.0:9090</c>. When set, <c>/admin/*</c> (and <c>/metrics</c> with
+    /// <see cref="MetricsOptions.OnManagementPort"/>) answer only there and 404 on the main port (read at start-up).
+    /// </summary>
+    /// <value>Defaults to none: everything on the main port.</value>
+    public string? ManagementUrls { get; set; }
 }
 
 /// <summary>Load shedding: past <see cref="MaxConcurrent"/> requests wait in a bounded queue, past that they get 503.</summary>
@@ -93,4 +101,8 @@ public sealed class MetricsOptions
     /// <summary>Gets or sets a value indicating whether <c>/metrics</c> is served and instruments record (read at start-up).</summary>
     /// <value>Defaults to true.</value>
     public bool? Enabled { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether <c>/metrics</c> is served only on the <see cref="AiProxyOptions.ManagementUrls"/> (read at start-up).</summary>
+    /// <value>Defaults to false: <c>/metrics</c> stays on the main port.</value>
+    public bool? OnManagementPort { get; set; }
 }

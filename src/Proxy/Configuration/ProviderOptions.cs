@@ -40,6 +40,10 @@ public sealed class ProviderOptions
     /// <value>Defaults to 5 minutes (reasoning models can think for minutes before the first byte).</value>
     public string? Timeout { get; set; }
 
+    /// <summary>Gets or sets how long a key stays out after a billing answer (429 <c>insufficient_quota</c>, 402 out of credits), unlike a throughput 429's retry-after cooldown.</summary>
+    /// <value>Defaults to 1 hour.</value>
+    public string? QuotaCooldown { get; set; }
+
     /// <summary>Gets or sets the weight of this provider under <c>Balance: weighted</c>.</summary>
     public int? Weight { get; set; }
 }

@@ -49,6 +49,12 @@ public static class AiProxyApplication
             ReloadOnChange = false,
         });
 
+        if (initial.Options.ManagementUrls is { Length: > 0 } management)
+        {
+            // The management listener is bound beside the main one; ManagementPortMiddleware tells them apart by local port.
+            builder.WebHost.UseUrls($"{builder.Configuration["urls"]};{management}");
+        }
+
         builder.Logging.ClearProviders();
         builder.Logging.AddJsonConsole(o =>
         {

@@ -23,6 +23,12 @@ public static class AiProxyEndpointExtensions
     /// <summary>Maps health, readiness, the model list and the proxy pipeline; start-up work lives in <see cref="AiProxyStartupService"/>.</summary>
     public static WebApplication MapAiProxy(this WebApplication app)
     {
+        var options = app.Services.GetRequiredService<LoadedConfig>().Options;
+        if (ManagementPortMiddleware.Ports(options) is { } managementPorts)
+        {
+            // Before everything: a management path on the main port (or the reverse) is a 404, not even counted.
+            app.UseMiddleware<ManagementPortMiddleware>(managementPorts, options.Metrics?.OnManagementPort == true);
+        }
         // Accounting first so rejected requests (401) are counted too; identity before any /v1 endpoint.
         app.UseMiddleware<RequestAccountingMiddleware>();
         // Shutdown and overload refusals before any work (health, readiness and /metrics never pass through it).
@@ -32,7 +38,7 @@ public static class AiProxyEndpointExtensions
         app.MapGet("/healthz", static context => WriteJson(context, StatusCodes.Status200OK,
             new HealthReport { Status = "ok", ConfigVersion = context.RequestServices.GetRequiredService<AiProxyConfigStore>().Current.Version }));
         app.MapGet("/readyz", ReadyAsync);
-        if (app.Services.GetRequiredService<LoadedConfig>().Options.Metrics?.Enabled != false)
+        if (options.Metrics?.Enabled != false)
         {
             // Without the exporter no listener enables the instruments, so recording is close to free (see the bench's metrics-off target).
             app.MapAiProxyMetrics();

@@ -60,6 +60,7 @@ internal sealed class ProviderRuntimeFactory
                 Strategy = KeyStrategyNames.Table.Parse(p.KeyStrategy, KeyStrategy.QuotaAware),
                 Limits = new KeyLimits { RequestsPerMinute = p.Limits?.RequestsPerMinute, TokensPerMinute = p.Limits?.TokensPerMinute },
                 WatchFiles = _watchFiles,
+                QuotaCooldown = p.QuotaCooldown is { } quota && Duration.TryParse(quota, out var cooldown) ? cooldown : TimeSpan.FromHours(1),
             }, _time, _loggers.CreateLogger("AiProxy.Keys"));
         }
         return new ProviderRuntime(target, pool, new ProviderCircuitBreaker(_time), p.Weight ?? 1, _time, p.Limits?.RequestsPerMinute, p.Limits?.TokensPerMinute);

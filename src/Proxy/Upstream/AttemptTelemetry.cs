@@ -2,6 +2,7 @@ using System.Diagnostics;
 using AiProxy.Metrics;
 using AiProxy.Pipeline;
 using AiProxy.Telemetry;
+using AiProxy.Transforms.Keys;
 using Microsoft.Extensions.Logging;
 
 namespace AiProxy.Upstream;
@@ -18,20 +19,23 @@ internal sealed partial class AttemptTelemetry
         _logger = logger;
     }
 
-    public static string OutcomeLabel(int status) => status switch
+    public static string OutcomeLabel(int status, KeyErrorKind error = KeyErrorKind.None) => status switch
     {
         0 => "no_response",
         < 400 => "ok",
-        401 or 403 => "unauthorized",
+        _ when error == KeyErrorKind.KeyRejected => "unauthorized",
+        _ when error == KeyErrorKind.QuotaExhausted => "quota_exhausted",
+        403 => "forbidden",
         429 => "rate_limited",
         < 500 => "client_error",
         _ => "server_error",
     };
 
     /// <summary>Records an attempt that got an answer (passed on, or suppressed for a retry when <paramref name="retrying"/>).</summary>
-    public void Answered(Activity? span, AiRequestFeature feature, string provider, string keyId, int status, bool retrying)
+    public void Answered(Activity? span, AiRequestFeature feature, string provider, string keyId, in UpstreamAnswer answer, bool retrying)
     {
-        var outcome = OutcomeLabel(status);
+        var status = answer.Status;
+        var outcome = OutcomeLabel(status, answer.Error);
         _metrics.UpstreamAttempt(provider, keyId, outcome);
         ProxyTracing.EndAttempt(span, feature, outcome, retrying);
         if (retrying)

@@ -132,14 +132,14 @@ internal sealed class UpstreamAttemptRunner
         var answer = attempt.Properties.GetValue(Keys.Answer, default);
         if (answer.RetryRequested)
         {
-            _telemetry.Answered(span, feature, provider.Name, keyId, answer.Status, retrying: true);
+            _telemetry.Answered(span, feature, provider.Name, keyId, answer, retrying: true);
             return UpstreamRetryRules.IsProviderFailure(answer.Status) ? MarkFailed(attempt, feature, index) : AttemptOutcome.RetrySwitch;
         }
 
         var error = context.Features.Get<IForwarderErrorFeature>();
         if (error is not { Error: not ForwarderError.None } || answer.Status != 0)
         {
-            _telemetry.Answered(span, feature, provider.Name, keyId, answer.Status, retrying: false);
+            _telemetry.Answered(span, feature, provider.Name, keyId, answer, retrying: false);
             return AttemptOutcome.Done;
         }
 

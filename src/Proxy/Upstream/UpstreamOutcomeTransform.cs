@@ -1,6 +1,7 @@
 using AiProxy.Pipeline;
 using AiProxy.Routing;
 using AiProxy.Streaming;
+using AiProxy.Transforms.Keys;
 using Polly;
 using Yarp.ReverseProxy.Transforms;
 using Keys = AiProxy.Upstream.UpstreamResilienceKeys;
@@ -9,7 +10,7 @@ namespace AiProxy.Upstream;
 
 /// <summary>
 /// Runs when the upstream's status and headers arrive, before any body byte is copied: feeds the key pool
-/// (cooldowns from retry-after / x-ratelimit-*), the provider breaker and latency, writes the answer into the
+/// (cooldowns from retry-after / x-ratelimit-*; for 403/429 the start of the body says whether the key is at fault), the provider breaker and latency, writes the answer into the
 /// attempt's <see cref="ResilienceContext"/>, and suppresses a retryable answer so the next attempt can run.
 /// A retryable SSE answer is held until its first event (<see cref="FirstEventProbe"/>): a stream that fails or opens
 /// with an in-band error before any content is retried like a 502.
@@ -32,17 +33,32 @@ internal sealed class UpstreamOutcomeTransform : ResponseTransform
             return default;
         }
 
-        var properties = attempt.Properties;
         var status = (int)response.StatusCode;
-        properties.GetValue(Keys.Lease, null)?.Complete(status, response.Headers);
+        if (UpstreamErrorBody.ShouldRead(response, status))
+        {
+            // 403 and 429 say in their body whether the key or the request is at fault (Upstream/UpstreamErrorBody).
+            return ApplyWithBodyAsync(context, attempt.Properties, provider, response, status);
+        }
+
+        var properties = attempt.Properties;
+        var error = KeyErrorClassifier.Classify(status, default);
+        properties.GetValue(Keys.Lease, null)?.Complete(status, response.Headers, error);
         var feature = context.HttpContext.Features.Get<AiRequestFeature>();
         if (status is >= 200 and < 300 && response.Content.Headers.ContentType?.MediaType is "text/event-stream"
             && feature is not null && properties.GetValue(Keys.FirstEventHold, TimeSpan.Zero) is { Ticks: > 0 } hold)
         {
             return HoldForFirstEventAsync(context, response, properties, provider, feature, hold);
         }
-        Record(context, properties, provider, feature, status);
+        Record(context, properties, provider, feature, status, error);
         return default;
+    }
+
+    private async ValueTask ApplyWithBodyAsync(ResponseTransformContext context, ResilienceProperties properties, ProviderRuntime provider,
+        HttpResponseMessage response, int status)
+    {
+        var error = await UpstreamErrorBody.ClassifyAsync(response, status, _time, context.HttpContext.RequestAborted).ConfigureAwait(false);
+        properties.GetValue(Keys.Lease, null)?.Complete(status, response.Headers, error);
+        Record(context, properties, provider, context.HttpContext.Features.Get<AiRequestFeature>(), status, error);
     }
 
     private async ValueTask HoldForFirstEventAsync(ResponseTransformContext context, HttpResponseMessage response, ResilienceProperties properties,
@@ -72,15 +88,16 @@ internal sealed class UpstreamOutcomeTransform : ResponseTransform
         if (body is not null)
         {
             response.Content = new HeldContent(response.Content, body);
-            Record(context, properties, provider, feature, (int)response.StatusCode);
+            Record(context, properties, provider, feature, (int)response.StatusCode, KeyErrorKind.None);
             return;
         }
         // Nothing reached the client yet: drop this body (and its connection) and let the next attempt run.
         inner?.Dispose();
-        Record(context, properties, provider, feature, FailedStreamStatus);
+        Record(context, properties, provider, feature, FailedStreamStatus, KeyErrorKind.None);
     }
 
-    private void Record(ResponseTransformContext context, ResilienceProperties properties, ProviderRuntime provider, AiRequestFeature? feature, int status)
+    private void Record(ResponseTransformContext context, ResilienceProperties properties, ProviderRuntime provider, AiRequestFeature? feature, int status,
+        KeyErrorKind error)
     {
         if (status >= 500)
         {
@@ -93,11 +110,16 @@ internal sealed class UpstreamOutcomeTransform : ResponseTransform
         }
 
         var hasAlternative = feature?.Route.Providers.Length > 1 || provider.Keys is { Count: > 1 };
-        var retry = properties.GetValue(Keys.RetryAllowed, false) && UpstreamRetryRules.IsRetryable(status, hasAlternative);
+        var retry = properties.GetValue(Keys.RetryAllowed, false) && UpstreamRetryRules.IsRetryable(status, error, hasAlternative);
         if (retry)
         {
             context.SuppressResponseBody = true;
         }
-        properties.Set(Keys.Answer, new UpstreamAnswer(status, retry));
+        else if (error == KeyErrorKind.KeyRejected)
+        {
+            UpstreamErrorBody.WithholdKeyRejection(context.ProxyResponse!, context.HttpContext.Response, provider.Name,
+                properties.GetValue(Keys.Lease, null)?.Fingerprint ?? "none", status);
+        }
+        properties.Set(Keys.Answer, new UpstreamAnswer(status, retry, error));
     }
 }

@@ -1,3 +1,5 @@
+using AiProxy.Transforms.Keys;
+
 namespace AiProxy.Upstream;
 
 /// <summary>
@@ -12,13 +14,15 @@ internal static class UpstreamRetryRules
 
     /// <summary>Returns whether an upstream status is worth another attempt.</summary>
     /// <param name="status">The upstream status.</param>
+    /// <param name="error">What the answer says about the key (<see cref="KeyErrorClassifier"/>).</param>
     /// <param name="hasAlternative">Whether the route has another provider or the provider another key.</param>
-    public static bool IsRetryable(int status, bool hasAlternative) => status switch
+    public static bool IsRetryable(int status, KeyErrorKind error, bool hasAlternative) => status switch
     {
         408 or 500 or 502 or 503 or 504 => true,
         // A key-specific answer is worth retrying only where another key or provider exists; otherwise the
         // upstream's own answer (with its retry-after and request id) is the most useful thing to pass on.
-        429 or 401 or 403 => hasAlternative,
+        // A 403 about the model, region or project would be the same on every key: it goes back to the client.
+        402 or 429 or 401 or 403 => hasAlternative && error is KeyErrorKind.KeyRejected or KeyErrorKind.Throttled or KeyErrorKind.QuotaExhausted,
         _ => false,
     };
 

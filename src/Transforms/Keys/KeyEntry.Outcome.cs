@@ -2,37 +2,32 @@ namespace AiProxy.Transforms.Keys;
 
 internal sealed partial class KeyEntry
 {
-    /// <summary>Applies an upstream answer: headroom headers, 429 cooldown, 401/403 disable, breaker bookkeeping.</summary>
-    public KeyOutcomeEvents OnResponse(long now, DateTimeOffset utcNow, int statusCode, in ResponseHeaderReader headers, bool isProbe, PoolSettings settings, out TimeSpan cooldown)
+    /// <summary>Applies an upstream answer: headroom headers, 429 cooldown, quota cooldown, disable on a key rejection, breaker bookkeeping.</summary>
+    /// <remarks><c>error</c> is what the answer says about the key (see <see cref="KeyErrorClassifier"/>).</remarks>
+    public KeyOutcomeEvents OnResponse(long now, DateTimeOffset utcNow, int statusCode, KeyErrorKind error, in ResponseHeaderReader headers, bool isProbe,
+        PoolSettings settings, out TimeSpan cooldown)
     {
         cooldown = TimeSpan.Zero;
         lock (_gate)
         {
             UpdateHeadroomLocked(now, headers);
-            if (statusCode == 429)
+            switch (error)
             {
-                cooldown = CooldownFrom(headers, utcNow, settings);
-                _cooldownUntil = Math.Max(_cooldownUntil, now + cooldown.Ticks);
-                // A 429 proves the upstream is alive, so it counts as a breaker success.
-                return KeyOutcomeEvents.CoolingDown | BreakerSuccessLocked(isProbe);
+                case KeyErrorKind.QuotaExhausted:
+                    // Billing does not recover in seconds: a retry-after on such an answer is not to be trusted.
+                    cooldown = TimeSpan.FromTicks(settings.QuotaCooldownTicks);
+                    _cooldownUntil = Math.Max(_cooldownUntil, now + cooldown.Ticks);
+                    return KeyOutcomeEvents.QuotaExhausted | BreakerSuccessLocked(isProbe);
+                case KeyErrorKind.Throttled:
+                    cooldown = CooldownFrom(headers, utcNow, settings);
+                    _cooldownUntil = Math.Max(_cooldownUntil, now + cooldown.Ticks);
+                    // A 429 proves the upstream is alive, so it counts as a breaker success.
+                    return KeyOutcomeEvents.CoolingDown | BreakerSuccessLocked(isProbe);
+                case KeyErrorKind.KeyRejected:
+                    return DisableLocked(isProbe);
             }
 
-            if (statusCode is 401 or 403)
-            {
-                if (isProbe)
-                {
-                    _probeInFlight = false;
-                }
-
-                if (_disabled)
-                {
-                    return KeyOutcomeEvents.None;
-                }
-
-                _disabled = true;
-                return KeyOutcomeEvents.Disabled;
-            }
-
+            // A request-scoped 403 (model, region, project) also proves the key and the upstream work.
             return statusCode >= 500 ? BreakerFailureLocked(now, isProbe, settings) : BreakerSuccessLocked(isProbe);
         }
     }
@@ -44,6 +39,22 @@ internal sealed partial class KeyEntry
         {
             return BreakerFailureLocked(now, isProbe, settings);
         }
+    }
+
+    private KeyOutcomeEvents DisableLocked(bool isProbe)
+    {
+        if (isProbe)
+        {
+            _probeInFlight = false;
+        }
+
+        if (_disabled)
+        {
+            return KeyOutcomeEvents.None;
+        }
+
+        _disabled = true;
+        return KeyOutcomeEvents.Disabled;
     }
 
     private static TimeSpan CooldownFrom(in ResponseHeaderReader headers, DateTimeOffset utcNow, PoolSettings settings)

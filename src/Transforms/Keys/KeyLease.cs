@@ -35,12 +35,21 @@ public sealed class KeyLease : IDisposable
     public string Fingerprint => _entry.Fingerprint;
 
     /// <summary>Reports the upstream answer from the upstream response headers; only the first Complete or Fail counts.</summary>
+    /// <remarks>Without the body, a 403 counts as a request error and a 429 as throttling; pass the classified error when the body was read.</remarks>
     public void Complete(int statusCode, HttpResponseHeaders? headers, long? actualTokens = null)
-        => CompleteCore(statusCode, new ResponseHeaderReader(headers), actualTokens);
+        => CompleteCore(statusCode, KeyErrorClassifier.Classify(statusCode, default), new ResponseHeaderReader(headers), actualTokens);
+
+    /// <summary>Reports the upstream answer and what its body says about the key (see <see cref="KeyErrorClassifier"/>); only the first Complete or Fail counts.</summary>
+    public void Complete(int statusCode, HttpResponseHeaders? headers, KeyErrorKind error)
+        => CompleteCore(statusCode, error, new ResponseHeaderReader(headers), null);
 
     /// <summary>Reports the upstream answer from an ASP.NET Core header dictionary; only the first Complete or Fail counts.</summary>
     public void Complete(int statusCode, IHeaderDictionary? headers, long? actualTokens = null)
-        => CompleteCore(statusCode, new ResponseHeaderReader(headers), actualTokens);
+        => CompleteCore(statusCode, KeyErrorClassifier.Classify(statusCode, default), new ResponseHeaderReader(headers), actualTokens);
+
+    /// <summary>Reports the upstream answer from an ASP.NET Core header dictionary with its classified error; only the first Complete or Fail counts.</summary>
+    public void Complete(int statusCode, IHeaderDictionary? headers, KeyErrorKind error)
+        => CompleteCore(statusCode, error, new ResponseHeaderReader(headers), null);
 
     /// <summary>Reports that no answer came (connect error, timeout); it feeds the key's circuit breaker.</summary>
     public void Fail()
@@ -72,11 +81,11 @@ public sealed class KeyLease : IDisposable
     /// <summary>Returns the key's fingerprint.</summary>
     public override string ToString() => Fingerprint;
 
-    private void CompleteCore(int statusCode, in ResponseHeaderReader headers, long? actualTokens)
+    private void CompleteCore(int statusCode, KeyErrorKind error, in ResponseHeaderReader headers, long? actualTokens)
     {
         if (Interlocked.Exchange(ref _reported, 1) == 0)
         {
-            _pool.OnResponse(_entry, statusCode, headers, _isProbe);
+            _pool.OnResponse(_entry, statusCode, error, headers, _isProbe);
         }
 
         if (actualTokens is long tokens)

@@ -9,4 +9,5 @@ internal enum KeyOutcomeEvents
     CoolingDown = 2,
     CircuitOpened = 4,
     CircuitClosed = 8,
+    QuotaExhausted = 16,
 }

@@ -35,4 +35,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 3008, Level = LogLevel.Error, EventName = "UpstreamKeyReloadFailed",
         Message = "Provider '{Provider}': reloading upstream keys failed; the previous keys stay in use.")]
     public static partial void ReloadFailed(ILogger logger, string provider, Exception exception);
+
+    [LoggerMessage(EventId = 3020, Level = LogLevel.Warning, EventName = "UpstreamKeyQuotaExhausted",
+        Message = "Upstream key {Fingerprint} of provider '{Provider}' is out of quota or credits (status {StatusCode}); it stays out for {Cooldown}.")]
+    public static partial void KeyQuotaExhausted(ILogger logger, string provider, string fingerprint, int statusCode, TimeSpan cooldown);
 }

@@ -16,6 +16,7 @@ internal sealed class PoolSettings
         TokensPerMinute = options.Limits?.TokensPerMinute is > 0 and var tpm ? tpm : null;
         MaxCooldownTicks = Math.Max(0, options.MaxCooldown.Ticks);
         DefaultCooldownTicks = Math.Clamp(options.DefaultCooldown.Ticks, 0, MaxCooldownTicks);
+        QuotaCooldownTicks = Math.Max(0, options.QuotaCooldown.Ticks);
         MinRemainingRequests = Math.Max(0, options.MinRemainingRequests);
         BreakerThreshold = options.CircuitBreaker?.FailureThreshold ?? 0;
         BreakTicks = Math.Max(0, (options.CircuitBreaker?.BreakDuration ?? TimeSpan.Zero).Ticks);
@@ -38,6 +39,8 @@ internal sealed class PoolSettings
     public long DefaultCooldownTicks { get; }
 
     public long MaxCooldownTicks { get; }
+
+    public long QuotaCooldownTicks { get; }
 
     public int MinRemainingRequests { get; }
 

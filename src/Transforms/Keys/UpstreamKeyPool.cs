@@ -157,7 +157,7 @@ public sealed partial class UpstreamKeyPool : IDisposable
         var disabled = keys.Where(static k => k.IsDisabled).Select(static k => k.Fingerprint).ToArray();
         if (disabled.Length == keys.Length)
         {
-            return $"provider '{ProviderName}' has no usable API key: the upstream rejected every key ({string.Join(", ", disabled)}) with 401/403; replace them";
+            return $"provider '{ProviderName}' has no usable API key: the upstream rejected every key ({string.Join(", ", disabled)}) with 401/403 naming the key; replace them";
         }
 
         return $"provider '{ProviderName}': all {keys.Length} API keys are rate limited or failing";
@@ -178,10 +178,10 @@ public sealed partial class UpstreamKeyPool : IDisposable
         return statuses;
     }
 
-    internal void OnResponse(KeyEntry entry, int statusCode, in ResponseHeaderReader headers, bool isProbe)
+    internal void OnResponse(KeyEntry entry, int statusCode, KeyErrorKind error, in ResponseHeaderReader headers, bool isProbe)
     {
         var settings = _settings;
-        var events = entry.OnResponse(Now(), _timeProvider.GetUtcNow(), statusCode, headers, isProbe, settings, out var cooldown);
+        var events = entry.OnResponse(Now(), _timeProvider.GetUtcNow(), statusCode, error, headers, isProbe, settings, out var cooldown);
         LogEvents(entry, events, statusCode, cooldown, settings);
     }
 
@@ -201,6 +201,11 @@ public sealed partial class UpstreamKeyPool : IDisposable
         if ((events & KeyOutcomeEvents.Disabled) != 0)
         {
             Log.KeyDisabled(_logger, ProviderName, entry.Fingerprint, statusCode);
+        }
+
+        if ((events & KeyOutcomeEvents.QuotaExhausted) != 0)
+        {
+            Log.KeyQuotaExhausted(_logger, ProviderName, entry.Fingerprint, statusCode, cooldown);
         }
 
         if ((events & KeyOutcomeEvents.CoolingDown) != 0)

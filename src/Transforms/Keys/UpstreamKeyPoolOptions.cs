@@ -31,6 +31,10 @@ public sealed class UpstreamKeyPoolOptions
     /// <value>Defaults to 10 minutes.</value>
     public TimeSpan MaxCooldown { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>Gets or sets how long a key stays out after a billing answer (429 <c>insufficient_quota</c>, 402), which no retry-after ends.</summary>
+    /// <value>Defaults to 1 hour.</value>
+    public TimeSpan QuotaCooldown { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>Gets or sets the remaining-requests count below which the quota-aware strategy stops using a key until its reset.</summary>
     /// <value>Defaults to 1: a key whose upstream reports no remaining requests is skipped instead of drawing a 429.</value>
     public int MinRemainingRequests { get; set; } = 1;

@@ -38,6 +38,11 @@ public sealed class ConfigValidatorTests
     [InlineData("""{"AiProxy":{"Providers":{},"Routes":[]}}""", "$.AiProxy.Providers", "at least one provider")]
     [InlineData("""{"AiProxy":{"Providers":{"p":{"Type":"openai","BaseUrl":"https://x/v1","Keys":["k"]}},"Routes":[{"Models":["*"],"Providers":["p"]}],"Cache":{"Semantic":{"Threshold":1.5}}}}""", "$.AiProxy.Cache.Semantic.Threshold", "(0, 1]")]
     [InlineData("""{"AiProxy":{"Providers":{"p":{"Type":"openai","BaseUrl":"https://x/v1","Keys":["k"],"Headers":{"Authorization":"x"}}},"Routes":[{"Models":["*"],"Providers":["p"]}]}}""", "$.AiProxy.Providers.p.Headers.Authorization", "managed by the proxy")]
+    [InlineData("""{"AiProxy":{"Providers":{"p":{"Type":"openai","BaseUrl":"https://x/v1","Keys":["k"],"QuotaCooldown":"soon"}},"Routes":[{"Models":["*"],"Providers":["p"]}]}}""", "$.AiProxy.Providers.p.QuotaCooldown", "not a positive duration")]
+    [InlineData("""{"AiProxy":{"Providers":{"p":{"Type":"openai","BaseUrl":"https://x/v1","Keys":["k"]}},"Routes":[{"Models":["*"],"Providers":["p"]}],"ManagementUrls":"http://0.0.0.0"}}""", "$.AiProxy.ManagementUrls", "explicit port")]
+    [InlineData("""{"AiProxy":{"Providers":{"p":{"Type":"openai","BaseUrl":"https://x/v1","Keys":["k"]}},"Routes":[{"Models":["*"],"Providers":["p"]}],"ManagementUrls":"https://0.0.0.0:9443"}}""", "$.AiProxy.ManagementUrls", "http://")]
+    [InlineData("""{"AiProxy":{"Providers":{"p":{"Type":"openai","BaseUrl":"https://x/v1","Keys":["k"]}},"Routes":[{"Models":["*"],"Providers":["p"]}],"ManagementUrls":"not a url"}}""", "$.AiProxy.ManagementUrls", "not a URL")]
+    [InlineData("""{"AiProxy":{"Providers":{"p":{"Type":"openai","BaseUrl":"https://x/v1","Keys":["k"]}},"Routes":[{"Models":["*"],"Providers":["p"]}],"Metrics":{"OnManagementPort":true}}}""", "$.AiProxy.Metrics.OnManagementPort", "needs AiProxy:ManagementUrls")]
     public void TryLoad_InvalidConfig_ReportsErrorAtJsonPath(string json, string path, string fragment)
     {
         var errors = Load(json, out var snapshot);

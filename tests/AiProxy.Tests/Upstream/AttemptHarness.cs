@@ -71,6 +71,8 @@ internal sealed class AttemptHarness
     /// <summary>Gets the upstream status each attempt's transform saw and whether it suppressed the body.</summary>
     public List<UpstreamAnswer> Answers { get; } = [];
 
+    private readonly Dictionary<int, string> _bodies = [];
+
     public AttemptHarness Answer(params int[] statuses)
     {
         foreach (var status in statuses)
@@ -79,6 +81,16 @@ internal sealed class AttemptHarness
         }
         return this;
     }
+
+    /// <summary>Gives every answer with <paramref name="status"/> this JSON body (as the upstream's error body).</summary>
+    public AttemptHarness WithBody(int status, string body)
+    {
+        _bodies[status] = body;
+        return this;
+    }
+
+    /// <summary>Gets the body each attempt's answer carried after the transform (what YARP would copy to the client).</summary>
+    public List<string> Bodies { get; } = [];
 
     /// <summary>Runs the retry pipeline the way the middleware does and returns the final outcome.</summary>
     public async Task<(AttemptOutcome Outcome, ResilienceContext Attempt)> RunAsync()
@@ -102,10 +114,14 @@ internal sealed class AttemptHarness
         var transform = new ResponseTransformContext
         {
             HttpContext = context,
-            ProxyResponse = new HttpResponseMessage((HttpStatusCode)status),
+            ProxyResponse = new HttpResponseMessage((HttpStatusCode)status)
+            {
+                Content = _bodies.TryGetValue(status, out var body) ? new StringContent(body, System.Text.Encoding.UTF8, "application/json") : new ByteArrayContent([]),
+            },
             HeadersCopied = false,
         };
         await _transform.ApplyAsync(transform);
+        Bodies.Add(await transform.ProxyResponse.Content.ReadAsStringAsync());
         var attempt = context.Features.Get<ResilienceContext>()!;
         Answers.Add(attempt.Properties.GetValue(UpstreamResilienceKeys.Answer, default));
         context.Response.StatusCode = status;

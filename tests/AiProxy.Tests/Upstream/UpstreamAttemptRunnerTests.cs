@@ -1,5 +1,6 @@
 using AiProxy.Routing;
 using AiProxy.Tests.Routing;
+using AiProxy.Transforms.Keys;
 using AiProxy.Upstream;
 using Microsoft.AspNetCore.Http.Features;
 using Polly;
@@ -64,7 +65,7 @@ public sealed class UpstreamAttemptRunnerTests
 
         Assert.Equal(AttemptOutcome.Done, outcome);
         Assert.Equal(["solo", "solo"], harness.Attempts);
-        Assert.Equal(new UpstreamAnswer(429, true), harness.Answers[0]);
+        Assert.Equal(new UpstreamAnswer(429, true, KeyErrorKind.Throttled), harness.Answers[0]);
         Assert.False(attempt.Properties.TryGetValue(UpstreamResilienceKeys.FailedProviders, out _));
     }
 
@@ -77,7 +78,50 @@ public sealed class UpstreamAttemptRunnerTests
         var (outcome, _) = await harness.RunAsync();
 
         Assert.Equal(AttemptOutcome.Done, outcome);
-        Assert.Equal(new UpstreamAnswer(429, false), harness.Answers[0]);
+        Assert.Equal(new UpstreamAnswer(429, false, KeyErrorKind.Throttled), harness.Answers[0]);
+    }
+
+    [Fact]
+    public async Task Run_403AboutTheModel_IsPassedOnWholeAndTheKeyStays()
+    {
+        const string Body = """{"error":{"message":"Project proj_1 does not have access to model o3","type":"invalid_request_error","code":"model_not_found"}}""";
+        var provider = ProviderTestData.Provider("solo", _time, 1, "sk-one", "sk-two");
+        var harness = new AttemptHarness([provider]).Answer(403).WithBody(403, Body);
+
+        var (outcome, _) = await harness.RunAsync();
+
+        Assert.Equal(AttemptOutcome.Done, outcome);
+        Assert.Equal(new UpstreamAnswer(403, false, KeyErrorKind.Forbidden), harness.Answers[0]);
+        Assert.Equal(Body, harness.Bodies[0]);
+        Assert.DoesNotContain(provider.Keys!.GetKeyStatuses(), s => s.State != KeyState.Available);
+    }
+
+    [Fact]
+    public async Task Run_403NamingTheKey_DisablesItAndRetriesOnAnotherKey()
+    {
+        const string Body = """{"error":{"message":"Your API key has been deactivated.","type":"invalid_request_error","code":null}}""";
+        var provider = ProviderTestData.Provider("solo", _time, 1, "sk-one", "sk-two");
+        var harness = new AttemptHarness([provider]).Answer(403, 200).WithBody(403, Body);
+
+        var (outcome, _) = await harness.RunAsync();
+
+        Assert.Equal(AttemptOutcome.Done, outcome);
+        Assert.Equal(new UpstreamAnswer(403, true, KeyErrorKind.KeyRejected), harness.Answers[0]);
+        Assert.Single(provider.Keys!.GetKeyStatuses(), s => s.State == KeyState.Disabled);
+    }
+
+    [Fact]
+    public async Task Run_InsufficientQuota_RetriesOnAnotherKeyAndCoolsTheFirstDownForTheQuotaCooldown()
+    {
+        const string Body = """{"error":{"message":"You exceeded your current quota","type":"insufficient_quota","code":"insufficient_quota"}}""";
+        var provider = ProviderTestData.Provider("solo", _time, 1, "sk-one", "sk-two");
+        var harness = new AttemptHarness([provider]).Answer(429, 200).WithBody(429, Body);
+
+        await harness.RunAsync();
+        _time.Advance(TimeSpan.FromMinutes(59));
+
+        Assert.Equal(new UpstreamAnswer(429, true, KeyErrorKind.QuotaExhausted), harness.Answers[0]);
+        Assert.Single(provider.Keys!.GetKeyStatuses(), s => s.State == KeyState.Cooldown);
     }
 
     [Fact]

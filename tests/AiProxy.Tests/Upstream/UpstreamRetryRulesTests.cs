@@ -1,3 +1,4 @@
+using AiProxy.Transforms.Keys;
 using AiProxy.Upstream;
 
 namespace AiProxy.Tests.Upstream;
@@ -5,23 +6,26 @@ namespace AiProxy.Tests.Upstream;
 public sealed class UpstreamRetryRulesTests
 {
     [Theory]
-    [InlineData(408, false, true)]
-    [InlineData(500, false, true)]
-    [InlineData(502, false, true)]
-    [InlineData(503, false, true)]
-    [InlineData(504, false, true)]
-    [InlineData(429, true, true)]
-    [InlineData(429, false, false)] // a single key with nowhere else to go: the upstream's own 429 is passed on
-    [InlineData(401, true, true)]
-    [InlineData(403, true, true)]
-    [InlineData(401, false, false)]
-    [InlineData(200, true, false)]
-    [InlineData(400, true, false)]
-    [InlineData(404, true, false)]
-    [InlineData(501, true, false)]
-    public void IsRetryable_Status_MatchesTheRetryRules(int status, bool hasAlternative, bool expected)
+    [InlineData(408, KeyErrorKind.None, false, true)]
+    [InlineData(500, KeyErrorKind.None, false, true)]
+    [InlineData(502, KeyErrorKind.None, false, true)]
+    [InlineData(503, KeyErrorKind.None, false, true)]
+    [InlineData(504, KeyErrorKind.None, false, true)]
+    [InlineData(429, KeyErrorKind.Throttled, true, true)]
+    [InlineData(429, KeyErrorKind.Throttled, false, false)] // a single key with nowhere else to go: the upstream's own 429 is passed on
+    [InlineData(429, KeyErrorKind.QuotaExhausted, true, true)]
+    [InlineData(402, KeyErrorKind.QuotaExhausted, true, true)]
+    [InlineData(401, KeyErrorKind.KeyRejected, true, true)]
+    [InlineData(403, KeyErrorKind.KeyRejected, true, true)]
+    [InlineData(403, KeyErrorKind.Forbidden, true, false)] // model/region/project: the same on every key, the client gets it
+    [InlineData(401, KeyErrorKind.KeyRejected, false, false)]
+    [InlineData(200, KeyErrorKind.None, true, false)]
+    [InlineData(400, KeyErrorKind.None, true, false)]
+    [InlineData(404, KeyErrorKind.None, true, false)]
+    [InlineData(501, KeyErrorKind.None, true, false)]
+    public void IsRetryable_Status_MatchesTheRetryRules(int status, KeyErrorKind error, bool hasAlternative, bool expected)
     {
-        Assert.Equal(expected, UpstreamRetryRules.IsRetryable(status, hasAlternative));
+        Assert.Equal(expected, UpstreamRetryRules.IsRetryable(status, error, hasAlternative));
     }
 
     [Theory]

@@ -49,6 +49,17 @@ internal static class KeyPoolTestHelpers
         }
     }
 
+    /// <summary>Acquires, completes with <paramref name="status"/> and the error body's verdict, disposes; returns the key used.</summary>
+    public static string AnswerWithBody(this UpstreamKeyPool pool, int status, string body)
+    {
+        Assert.True(pool.TryAcquire(0, out var lease, out _));
+        using (lease)
+        {
+            lease.Complete(status, new HeaderDictionary(), KeyErrorClassifier.Classify(status, System.Text.Encoding.UTF8.GetBytes(body)));
+            return lease.Key;
+        }
+    }
+
     public static KeyStatus StatusOf(this UpstreamKeyPool pool, string key)
         => pool.GetKeyStatuses().Single(s => s.Fingerprint == KeyFingerprint.Compute(key));
 }

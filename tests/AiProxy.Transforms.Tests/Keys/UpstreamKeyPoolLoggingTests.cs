@@ -47,11 +47,15 @@ public sealed class UpstreamKeyPoolLoggingTests
         pool.Answer(500);
         _time.Advance(TimeSpan.FromSeconds(30));
         pool.Answer(200);
-        pool.Answer(403);
+        pool.AnswerWithBody(429, """{"error":{"type":"insufficient_quota","code":"insufficient_quota","message":"quota"}}""");
+        _time.Advance(TimeSpan.FromHours(2));
+        pool.AnswerWithBody(403, """{"error":{"code":"invalid_api_key","message":"Your API key was deactivated."}}""");
 
         Assert.Contains(_logger.Entries, e => e.EventId.Id == 3003);
         Assert.Contains(_logger.Entries, e => e.EventId.Id == 3004);
         Assert.Contains(_logger.Entries, e => e.EventId.Id == 3006);
+        Assert.Contains(_logger.Entries, e => e.EventId.Id == 3020);
+        Assert.Contains(_logger.Entries, e => e.EventId.Id == 3001);
         Assert.All(_logger.Entries, e => Assert.DoesNotContain(Secret, e.Message));
         Assert.DoesNotContain(Secret, pool.DescribeUnavailable());
     }

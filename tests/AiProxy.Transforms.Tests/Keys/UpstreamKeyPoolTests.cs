@@ -215,17 +215,62 @@ public sealed class UpstreamKeyPoolTests
     }
 
     [Theory]
-    [InlineData(401)]
-    [InlineData(403)]
-    public void Complete_AuthFailure_DisablesKeyForGood(int status)
+    [InlineData(401, "")]
+    [InlineData(401, """{"error":{"message":"Incorrect API key provided: sk-bad.","type":"invalid_request_error","code":"invalid_api_key"}}""")]
+    [InlineData(403, """{"error":{"message":"Your API key has been revoked.","type":"invalid_request_error","code":null}}""")]
+    [InlineData(403, """{"error":{"code":"AuthenticationTypeDisabled","message":"Key based authentication is disabled for this resource."}}""")]
+    public void Complete_KeyRejected_DisablesKeyForGood(int status, string body)
     {
         using var pool = CreatePool(_time, KeyStrategy.RoundRobin, "sk-bad", "sk-good");
-        Assert.Equal("sk-bad", pool.Answer(status));
+        Assert.Equal("sk-bad", pool.AnswerWithBody(status, body));
 
         _time.Advance(TimeSpan.FromHours(1));
 
         Assert.All(Enumerable.Range(0, 4).Select(_ => pool.Use()), key => Assert.Equal("sk-good", key));
         Assert.Equal(KeyState.Disabled, pool.StatusOf("sk-bad").State);
+    }
+
+    [Theory]
+    [InlineData("""{"error":{"message":"Country, region, or territory not supported","type":"request_forbidden","code":"unsupported_country_region_territory"}}""")]
+    [InlineData("""{"error":{"message":"Project proj_x does not have access to model gpt-5","type":"invalid_request_error","code":"model_not_found"}}""")]
+    [InlineData("""{"error":{"message":"You are not allowed to sample from this model","type":"invalid_request_error","code":null}}""")]
+    [InlineData("")]
+    public void Complete_RequestForbidden_LeavesKeyInPool(string body)
+    {
+        using var pool = CreatePool(_time, KeyStrategy.RoundRobin, "sk-a");
+        Assert.Equal("sk-a", pool.AnswerWithBody(403, body));
+
+        Assert.Equal(KeyState.Available, pool.StatusOf("sk-a").State);
+        Assert.Equal("sk-a", pool.Use());
+    }
+
+    [Fact]
+    public void Complete_InsufficientQuota_TakesKeyOutForQuotaCooldownIgnoringRetryAfter()
+    {
+        using var pool = CreatePool(_time, o => { o.Strategy = KeyStrategy.RoundRobin; o.QuotaCooldown = TimeSpan.FromMinutes(90); }, "sk-broke", "sk-b");
+        const string Body = """{"error":{"message":"You exceeded your current quota, please check your plan and billing details.","type":"insufficient_quota","param":null,"code":"insufficient_quota"}}""";
+        Assert.True(pool.TryAcquire(0, out var lease, out _));
+        using (lease)
+        {
+            lease.Complete(429, Headers(("retry-after", "1")), KeyErrorClassifier.Classify(429, System.Text.Encoding.UTF8.GetBytes(Body)));
+        }
+
+        _time.Advance(TimeSpan.FromMinutes(89));
+        Assert.Equal(KeyState.Cooldown, pool.StatusOf("sk-broke").State);
+        Assert.All(Enumerable.Range(0, 3).Select(_ => pool.Use()), key => Assert.Equal("sk-b", key));
+
+        _time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(KeyState.Available, pool.StatusOf("sk-broke").State);
+    }
+
+    [Fact]
+    public void Complete_ThroughputAfterQuota_DoesNotShortenTheQuotaCooldown()
+    {
+        using var pool = CreatePool(_time, KeyStrategy.RoundRobin, "sk-a");
+        pool.AnswerWithBody(402, """{"error":{"code":402,"message":"Insufficient credits"}}""");
+        Assert.False(pool.TryAcquire(0, out _, out var retryAfter));
+
+        Assert.Equal(TimeSpan.FromHours(1), retryAfter);
     }
 
     [Fact]

@@ -19,6 +19,7 @@ internal static class ConfigValidator
         new RetryValidator(),
         new PriceValidator(),
         new OverloadValidator(),
+        new ManagementValidator(),
     ];
 
     /// <summary>Binds and validates; <paramref name="options"/> is null when the shape is too broken to bind.</summary>

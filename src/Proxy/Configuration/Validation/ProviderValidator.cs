@@ -60,6 +60,10 @@ internal sealed class ProviderValidator : IConfigSectionValidator
         {
             context.Add(path + ".Timeout", $"'{provider.Timeout}' is not a positive duration (use e.g. 00:05:00, 300s or 5m)");
         }
+        if (provider.QuotaCooldown is not null && (!Duration.TryParse(provider.QuotaCooldown, out var quota) || quota <= TimeSpan.Zero))
+        {
+            context.Add(path + ".QuotaCooldown", $"'{provider.QuotaCooldown}' is not a positive duration (use e.g. 01:00:00, 30m or 1h)");
+        }
         context.Positive(provider.Weight, path + ".Weight");
 
         if (provider.ApiVersion is not null && kind is not null and not ProviderKind.AzureOpenAI)

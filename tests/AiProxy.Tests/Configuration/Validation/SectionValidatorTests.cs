@@ -83,7 +83,7 @@ public sealed class SectionValidatorTests
     {
         Assert.Equal(
             [typeof(ProviderValidator), typeof(RouteValidator), typeof(ClientValidator), typeof(BudgetValidator), typeof(PriorityValidator), typeof(BodyLimitValidator), typeof(CacheValidator),
-             typeof(RedisValidator), typeof(RetryValidator), typeof(PriceValidator), typeof(OverloadValidator)],
+             typeof(RedisValidator), typeof(RetryValidator), typeof(PriceValidator), typeof(OverloadValidator), typeof(ManagementValidator)],
             ConfigValidator.Sections.Select(v => v.GetType()));
     }
 
