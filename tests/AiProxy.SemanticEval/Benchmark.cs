@@ -28,7 +28,33 @@ internal static class Benchmark
         var sw = Stopwatch.StartNew();
         model.Embed("warm up");
         Console.WriteLine($"model load + first embedding: {sw.ElapsedMilliseconds} ms; RSS with model: {Mb(Environment.WorkingSet)}");
-        var all = texts.SelectMany(t => new[] { t.A, t.B }).Distinct().ToArray();
+        var vectors = EmbedAll(model, texts.SelectMany(t => new[] { t.A, t.B }).Distinct().ToArray());
+
+        foreach (var n in new[] { 10_000, 100_000 })
+        {
+            GC.Collect(2, GCCollectionMode.Aggressive, true, true);
+            var heapBefore = GC.GetTotalMemory(true);
+            var index = new SemanticIndex(Dims, 200_000, long.MaxValue, TimeSpan.FromHours(1), TimeProvider.System);
+            var random = new Random(n);
+            var stored = Fill(index, n, random);
+            var heapAfter = GC.GetTotalMemory(true);
+            var (times, correct) = SearchNearDuplicates(index, stored, random);
+            Console.WriteLine($"index {n:N0} entries: search p50 {P(times, 50)} ms, p99 {P(times, 99)} ms (near-duplicate found {correct}/3000); accounted {Mb(index.Bytes)}, GC heap delta {Mb(heapAfter - heapBefore)}");
+            if (n == 100_000)
+            {
+                EndToEnd(model, index, texts.Select(t => (t.A, t.B)).ToList(), vectors);
+            }
+
+            GC.KeepAlive(index);
+        }
+
+        return 0;
+    }
+
+    /// <summary>Embeds every prompt twice (prints p50/p99) and returns the vectors by prompt.</summary>
+    private static Dictionary<string, float[]> EmbedAll(LocalMiniLmEmbeddingGenerator model, string[] all)
+    {
+        var sw = new Stopwatch();
         var embedTimes = new List<double>();
         var vectors = new Dictionary<string, float[]>();
         for (var round = 0; round < 2; round++)
@@ -43,87 +69,89 @@ internal static class Benchmark
         }
 
         Console.WriteLine($"embedding ({embedTimes.Count} prompts of the eval set, 1 intra-op thread): p50 {P(embedTimes, 50)} ms, p99 {P(embedTimes, 99)} ms");
+        return vectors;
+    }
 
-        foreach (var n in new[] { 10_000, 100_000 })
+    /// <summary>Adds <paramref name="n"/> random unit vectors; returns copies of the first 1000 (the search targets).</summary>
+    private static float[][] Fill(SemanticIndex index, int n, Random random)
+    {
+        var stored = new float[1000][];
+        var v = new float[Dims];
+        for (var i = 0; i < n; i++)
         {
-            GC.Collect(2, GCCollectionMode.Aggressive, true, true);
-            var heapBefore = GC.GetTotalMemory(true);
-            var index = new SemanticIndex(Dims, 200_000, long.MaxValue, TimeSpan.FromHours(1), TimeProvider.System);
-            var random = new Random(n);
-            var stored = new float[1000][];
-            var v = new float[Dims];
-            for (var i = 0; i < n; i++)
+            RandomUnit(random, v);
+            if (i < stored.Length)
             {
-                RandomUnit(random, v);
-                if (i < stored.Length)
-                {
-                    stored[i] = (float[])v.Clone();
-                }
-
-                // Realistic payload: a ~60-character prompt and an exact-cache key.
-                index.Add("scope", $"How do I configure feature number {i} of the service on Linux?", v, "aiproxy:resp:v1:" + Convert.ToHexStringLower(BitConverter.GetBytes((long)i)).PadLeft(64, '0'));
+                stored[i] = (float[])v.Clone();
             }
 
-            var heapAfter = GC.GetTotalMemory(true);
-            var times = new List<double>();
-            var query = new float[Dims];
-            var correct = 0;
-            for (var q = 0; q < 3000; q++)
-            {
-                var target = stored[q % stored.Length];
-                Near(random, target, query);
-                sw.Restart();
-                var found = index.Search("scope", query);
-                times.Add(sw.Elapsed.TotalMilliseconds);
-                if (found.Found && found.Text!.Contains($" {q % stored.Length} ", StringComparison.Ordinal))
-                {
-                    correct++;
-                }
-            }
-
-            Console.WriteLine($"index {n:N0} entries: search p50 {P(times, 50)} ms, p99 {P(times, 99)} ms (near-duplicate found {correct}/3000); accounted {Mb(index.Bytes)}, GC heap delta {Mb(heapAfter - heapBefore)}");
-            if (n == 100_000)
-            {
-                // End to end: the eval prompts join the 100k random entries; each B is looked up (embed + search + guards).
-                var options = new SemanticCacheSettings { Enabled = true };
-                var embedder = new BudgetedEmbedder(model, options.EmbeddingBudget, TimeProvider.System, NullLogger<BudgetedEmbedder>.Instance);
-                var cache = new SemanticCache(options, embedder, index, NullLogger<SemanticCache>.Instance);
-                foreach (var t in texts)
-                {
-                    cache.Add("scope", t.A, vectors[t.A], "key:" + t.A);
-                }
-
-                var e2e = new List<double>();
-                var hits = 0;
-                for (var round = 0; round < 3; round++)
-                {
-                    foreach (var t in texts)
-                    {
-                        sw.Restart();
-                        var result = cache.LookupAsync("scope", t.B, CancellationToken.None).AsTask().GetAwaiter().GetResult();
-                        e2e.Add(sw.Elapsed.TotalMilliseconds);
-                        hits += result.Hit ? 1 : 0;
-                    }
-                }
-
-                var matchTimes = new List<double>();
-                foreach (var t in texts)
-                {
-                    sw.Restart();
-                    cache.Match("scope", t.B, vectors[t.B]);
-                    matchTimes.Add(sw.Elapsed.TotalMilliseconds);
-                }
-
-                GC.Collect(2, GCCollectionMode.Aggressive, true, true);
-                Console.WriteLine($"semantic lookup at {index.Count:N0} entries (embed + search + guards, {e2e.Count} lookups, {hits} hits): p50 {P(e2e, 50)} ms, p99 {P(e2e, 99)} ms; search + guards alone: p50 {P(matchTimes, 50)} ms, p99 {P(matchTimes, 99)} ms");
-                Console.WriteLine($"process RSS with the model loaded and {index.Count:N0} entries: {Mb(Environment.WorkingSet)} (GC heap {Mb(GC.GetTotalMemory(false))})");
-                CompareInt8(model, index, texts.Select(t => t.B).ToArray());
-            }
-
-            GC.KeepAlive(index);
+            // Realistic payload: a ~60-character prompt and an exact-cache key.
+            index.Add("scope", $"How do I configure feature number {i} of the service on Linux?", v, "aiproxy:resp:v1:" + Convert.ToHexStringLower(BitConverter.GetBytes((long)i)).PadLeft(64, '0'));
         }
 
-        return 0;
+        return stored;
+    }
+
+    /// <summary>3000 searches for vectors near stored ones: the latencies and how many found their own entry.</summary>
+    private static (List<double> Times, int Correct) SearchNearDuplicates(SemanticIndex index, float[][] stored, Random random)
+    {
+        var sw = new Stopwatch();
+        var times = new List<double>();
+        var query = new float[Dims];
+        var correct = 0;
+        for (var q = 0; q < 3000; q++)
+        {
+            var target = stored[q % stored.Length];
+            Near(random, target, query);
+            sw.Restart();
+            var found = index.Search("scope", query);
+            times.Add(sw.Elapsed.TotalMilliseconds);
+            if (found.Found && found.Text!.Contains($" {q % stored.Length} ", StringComparison.Ordinal))
+            {
+                correct++;
+            }
+        }
+
+        return (times, correct);
+    }
+
+    /// <summary>End to end: the eval prompts join the 100k random entries; each B is looked up (embed + search + guards).</summary>
+    private static void EndToEnd(LocalMiniLmEmbeddingGenerator model, SemanticIndex index, List<(string A, string B)> texts, Dictionary<string, float[]> vectors)
+    {
+        var options = new SemanticCacheSettings { Enabled = true };
+        var embedder = new BudgetedEmbedder(model, options.EmbeddingBudget, TimeProvider.System, NullLogger<BudgetedEmbedder>.Instance);
+        var cache = new SemanticCache(options, embedder, index, NullLogger<SemanticCache>.Instance);
+        foreach (var t in texts)
+        {
+            cache.Add("scope", t.A, vectors[t.A], "key:" + t.A);
+        }
+
+        var sw = new Stopwatch();
+        var e2e = new List<double>();
+        var hits = 0;
+        for (var round = 0; round < 3; round++)
+        {
+            foreach (var t in texts)
+            {
+                sw.Restart();
+                var result = cache.LookupAsync("scope", t.B, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+                e2e.Add(sw.Elapsed.TotalMilliseconds);
+                hits += result.Hit ? 1 : 0;
+            }
+        }
+
+        var matchTimes = new List<double>();
+        foreach (var t in texts)
+        {
+            sw.Restart();
+            cache.Match("scope", t.B, vectors[t.B]);
+            matchTimes.Add(sw.Elapsed.TotalMilliseconds);
+        }
+
+        GC.Collect(2, GCCollectionMode.Aggressive, true, true);
+        Console.WriteLine($"semantic lookup at {index.Count:N0} entries (embed + search + guards, {e2e.Count} lookups, {hits} hits): p50 {P(e2e, 50)} ms, p99 {P(e2e, 99)} ms; search + guards alone: p50 {P(matchTimes, 50)} ms, p99 {P(matchTimes, 99)} ms");
+        Console.WriteLine($"process RSS with the model loaded and {index.Count:N0} entries: {Mb(Environment.WorkingSet)} (GC heap {Mb(GC.GetTotalMemory(false))})");
+        CompareInt8(model, index, texts.Select(t => t.B).ToArray());
     }
 
     /// <summary>

@@ -35,36 +35,54 @@ internal static partial class ResponseConverter
         }
         var events = new List<byte[]>();
         var sequence = 0;
-        events.Add(SseEvents.Create("response.created", (Response: response, Sequence: sequence++), static (w, s) =>
+        events.Add(SseEvents.Create("response.created", (Response: response, Sequence: sequence++), static (w, s) => WriteCreated(w, s.Response, s.Sequence)));
+        AddTextDeltas(events, output, ref sequence);
+        events.Add(SseEvents.Create("response.completed", (Response: response, Sequence: sequence), static (w, s) =>
         {
             w.WriteStartObject();
-            w.WriteString("type"u8, "response.created");
+            w.WriteString("type"u8, "response.completed");
             w.WriteNumber("sequence_number"u8, s.Sequence);
-            w.WriteStartObject("response"u8);
-            foreach (var property in s.Response.EnumerateObject())
-            {
-                if (property.NameEquals("status"))
-                {
-                    w.WriteString("status"u8, "in_progress");
-                }
-                else if (property.NameEquals("output"))
-                {
-                    w.WriteStartArray("output"u8);
-                    w.WriteEndArray();
-                }
-                else if (property.NameEquals("usage"))
-                {
-                    w.WriteNull("usage"u8);
-                }
-                else
-                {
-                    property.WriteTo(w);
-                }
-            }
-            w.WriteEndObject();
+            w.WritePropertyName("response"u8);
+            s.Response.WriteTo(w);
             w.WriteEndObject();
         }));
+        return [.. events];
+    }
 
+    /// <summary><c>response.created</c>: the response as it was at the start (in progress, no output, no usage).</summary>
+    private static void WriteCreated(Utf8JsonWriter w, JsonElement response, int sequence)
+    {
+        w.WriteStartObject();
+        w.WriteString("type"u8, "response.created");
+        w.WriteNumber("sequence_number"u8, sequence);
+        w.WriteStartObject("response"u8);
+        foreach (var property in response.EnumerateObject())
+        {
+            if (property.NameEquals("status"))
+            {
+                w.WriteString("status"u8, "in_progress");
+            }
+            else if (property.NameEquals("output"))
+            {
+                w.WriteStartArray("output"u8);
+                w.WriteEndArray();
+            }
+            else if (property.NameEquals("usage"))
+            {
+                w.WriteNull("usage"u8);
+            }
+            else
+            {
+                property.WriteTo(w);
+            }
+        }
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    /// <summary>One <c>response.output_text.delta</c> per <c>output_text</c> part of each output item.</summary>
+    private static void AddTextDeltas(List<byte[]> events, JsonElement output, ref int sequence)
+    {
         var outputIndex = 0;
         foreach (var item in output.EnumerateArray())
         {
@@ -95,16 +113,5 @@ internal static partial class ResponseConverter
             }
             outputIndex++;
         }
-
-        events.Add(SseEvents.Create("response.completed", (Response: response, Sequence: sequence), static (w, s) =>
-        {
-            w.WriteStartObject();
-            w.WriteString("type"u8, "response.completed");
-            w.WriteNumber("sequence_number"u8, s.Sequence);
-            w.WritePropertyName("response"u8);
-            s.Response.WriteTo(w);
-            w.WriteEndObject();
-        }));
-        return [.. events];
     }
 }

@@ -34,7 +34,6 @@ internal sealed class GuardText
     public static GuardText Parse(string text)
     {
         var tokens = new List<GuardToken>();
-        var words = new HashSet<string>(StringComparer.Ordinal);
         var quoted = new List<string>();
         var sentenceStart = true;
         var i = 0;
@@ -43,45 +42,14 @@ internal sealed class GuardText
             var c = text[i];
             if (IsWordChar(c) || (c is '-' or '.' or '/' or '~' && i + 1 < text.Length && IsWordChar(text[i + 1]) && (i == 0 || !IsWordChar(text[i - 1]))))
             {
-                var start = i;
-                i++;
-                while (i < text.Length)
-                {
-                    if (IsWordChar(text[i]))
-                    {
-                        i++;
-                    }
-                    else if (IsJoiner(text[i]) && i + 1 < text.Length && IsWordChar(text[i + 1]) && (text[i] != ',' || (char.IsDigit(text[i - 1]) && char.IsDigit(text[i + 1]))))
-                    {
-                        i += 2;
-                    }
-                    else
-                    {
-                        break;
-                    }
-                }
-
-                // "sort()" and "value." keep their identity without trailing punctuation.
-                var raw = text[start..i];
-                if (raw.Length > 2 && (raw.EndsWith("'s", StringComparison.OrdinalIgnoreCase) || raw.EndsWith("’s", StringComparison.OrdinalIgnoreCase)))
-                {
-                    raw = raw[..^2]; // Australia's → Australia
-                }
-
-                var end = i >= text.Length || text[i] is '.' or '?' or '!' or '\n' or ';';
-                tokens.Add(new GuardToken(raw, raw.ToLowerInvariant(), sentenceStart, end));
+                tokens.Add(ReadToken(text, ref i, sentenceStart));
                 sentenceStart = false;
                 continue;
             }
 
             if (c is '`' or '"' or '“' or '”' || (c == '\'' && (i == 0 || !IsWordChar(text[i - 1]))))
             {
-                var close = c switch { '“' => '”', _ => c };
-                var endQuote = text.IndexOf(close, i + 1);
-                if (endQuote > i + 1 && endQuote - i < 200)
-                {
-                    quoted.Add(text[(i + 1)..endQuote].Trim().ToLowerInvariant());
-                }
+                AddQuoted(text, i, c, quoted);
             }
 
             if (c is '.' or '?' or '!' or ':' or '\n' or ';' or '(' or '[' or '*' or '#' or '>' or '•')
@@ -92,6 +60,55 @@ internal sealed class GuardText
             i++;
         }
 
+        return new GuardText(text, tokens, quoted, WordsOf(tokens));
+    }
+
+    /// <summary>Reads the token that starts at <paramref name="i"/> and leaves <paramref name="i"/> just after it.</summary>
+    private static GuardToken ReadToken(string text, ref int i, bool sentenceStart)
+    {
+        var start = i;
+        i++;
+        while (i < text.Length)
+        {
+            if (IsWordChar(text[i]))
+            {
+                i++;
+            }
+            else if (IsJoiner(text[i]) && i + 1 < text.Length && IsWordChar(text[i + 1]) && (text[i] != ',' || (char.IsDigit(text[i - 1]) && char.IsDigit(text[i + 1]))))
+            {
+                i += 2;
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        // "sort()" and "value." keep their identity without trailing punctuation.
+        var raw = text[start..i];
+        if (raw.Length > 2 && (raw.EndsWith("'s", StringComparison.OrdinalIgnoreCase) || raw.EndsWith("’s", StringComparison.OrdinalIgnoreCase)))
+        {
+            raw = raw[..^2]; // Australia's → Australia
+        }
+
+        var end = i >= text.Length || text[i] is '.' or '?' or '!' or '\n' or ';';
+        return new GuardToken(raw, raw.ToLowerInvariant(), sentenceStart, end);
+    }
+
+    /// <summary>Adds the span quoted by the opening character <paramref name="open"/> at <paramref name="i"/>, when it closes within 200 characters.</summary>
+    private static void AddQuoted(string text, int i, char open, List<string> quoted)
+    {
+        var close = open switch { '“' => '”', _ => open };
+        var endQuote = text.IndexOf(close, i + 1);
+        if (endQuote > i + 1 && endQuote - i < 200)
+        {
+            quoted.Add(text[(i + 1)..endQuote].Trim().ToLowerInvariant());
+        }
+    }
+
+    private static HashSet<string> WordsOf(List<GuardToken> tokens)
+    {
+        var words = new HashSet<string>(StringComparer.Ordinal);
         foreach (var token in tokens)
         {
             words.Add(token.Lower);
@@ -105,7 +122,7 @@ internal sealed class GuardText
             }
         }
 
-        return new GuardText(text, tokens, quoted, words);
+        return words;
     }
 
     public static bool IsWordChar(char c) => char.IsLetterOrDigit(c) || CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark;

@@ -1,9 +1,5 @@
-using System.Buffers;
-using System.Buffers.Binary;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
-using AiProxy.Pipeline;
 
 namespace AiProxy.Caching.Semantic;
 
@@ -11,69 +7,25 @@ internal static partial class SemanticScopeKey
 {
     private static bool TryAppendChat(IncrementalHash hash, JsonElement root, int maxTurns, out string? finalTurn, out string refusal)
     {
-        finalTurn = null;
         if (!root.TryGetProperty("messages"u8, out var messages) || messages.ValueKind != JsonValueKind.Array || messages.GetArrayLength() == 0)
         {
+            finalTurn = null;
             refusal = SemanticReasons.NoFinalUserTurn;
             return false;
         }
 
-        var count = messages.GetArrayLength();
-        var userTurns = 0;
-        var index = 0;
-        foreach (var message in messages.EnumerateArray())
+        return TryAppendTurns(hash, messages, maxTurns, chat: true, out finalTurn, out refusal);
+    }
+
+    /// <summary>Why a chat message makes the request ineligible (tool traffic, audio), or null.</summary>
+    private static string? ChatTurnRefusal(JsonElement message, string role)
+    {
+        if (role is "tool" or "function" || IsPresent(message, "tool_calls"u8) || IsPresent(message, "function_call"u8) || IsPresent(message, "tool_call_id"u8))
         {
-            if (message.ValueKind != JsonValueKind.Object)
-            {
-                refusal = SemanticReasons.InvalidBody;
-                return false;
-            }
-
-            var role = message.TryGetProperty("role"u8, out var r) && r.ValueKind == JsonValueKind.String ? r.GetString()! : "";
-            if (role is "tool" or "function" || IsPresent(message, "tool_calls"u8) || IsPresent(message, "function_call"u8) || IsPresent(message, "tool_call_id"u8))
-            {
-                refusal = SemanticReasons.Tools;
-                return false;
-            }
-
-            if (IsPresent(message, "audio"u8))
-            {
-                refusal = SemanticReasons.NonTextContent;
-                return false;
-            }
-
-            if (role == "user" && ++userTurns > maxTurns)
-            {
-                refusal = SemanticReasons.TooManyTurns;
-                return false;
-            }
-
-            if (!TryReadText(message.TryGetProperty("content"u8, out var c) ? c : default, "text", out var text))
-            {
-                refusal = SemanticReasons.NonTextContent;
-                return false;
-            }
-
-            var isLast = ++index == count;
-            if (isLast)
-            {
-                if (role != "user" || IsPresent(message, "name"u8))
-                {
-                    refusal = SemanticReasons.NoFinalUserTurn;
-                    return false;
-                }
-
-                finalTurn = text;
-                break;
-            }
-
-            AppendString(hash, role);
-            AppendString(hash, message.TryGetProperty("name"u8, out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()! : "");
-            AppendString(hash, text);
+            return SemanticReasons.Tools;
         }
 
-        refusal = "";
-        return true;
+        return IsPresent(message, "audio"u8) ? SemanticReasons.NonTextContent : null;
     }
 
     private static bool TryReadPrompt(JsonElement root, out string? finalTurn, out string refusal)

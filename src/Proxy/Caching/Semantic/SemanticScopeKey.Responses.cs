@@ -1,9 +1,5 @@
-using System.Buffers;
-using System.Buffers.Binary;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
-using AiProxy.Pipeline;
 
 namespace AiProxy.Caching.Semantic;
 
@@ -31,55 +27,19 @@ internal static partial class SemanticScopeKey
             return false;
         }
 
-        var count = input.GetArrayLength();
-        var userTurns = 0;
-        var index = 0;
-        foreach (var item in input.EnumerateArray())
+        return TryAppendTurns(hash, input, maxTurns, chat: false, out finalTurn, out refusal);
+    }
+
+    /// <summary>Why a responses input item makes the request ineligible (anything but a message), or null.</summary>
+    private static string? ResponsesItemRefusal(JsonElement item)
+    {
+        var type = item.TryGetProperty("type"u8, out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()! : "message";
+        if (type == "message")
         {
-            if (item.ValueKind != JsonValueKind.Object)
-            {
-                refusal = SemanticReasons.InvalidBody;
-                return false;
-            }
-
-            var type = item.TryGetProperty("type"u8, out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()! : "message";
-            if (type != "message")
-            {
-                // function_call, function_call_output, reasoning, item_reference, images, files…
-                refusal = type.Contains("call", StringComparison.Ordinal) ? SemanticReasons.Tools : type == "item_reference" ? SemanticReasons.ServerSideState : SemanticReasons.NonTextContent;
-                return false;
-            }
-
-            var role = item.TryGetProperty("role"u8, out var r) && r.ValueKind == JsonValueKind.String ? r.GetString()! : "";
-            if (role == "user" && ++userTurns > maxTurns)
-            {
-                refusal = SemanticReasons.TooManyTurns;
-                return false;
-            }
-
-            if (!TryReadText(item.TryGetProperty("content"u8, out var c) ? c : default, role == "assistant" ? "output_text" : "input_text", out var text))
-            {
-                refusal = SemanticReasons.NonTextContent;
-                return false;
-            }
-
-            if (++index == count)
-            {
-                if (role != "user")
-                {
-                    refusal = SemanticReasons.NoFinalUserTurn;
-                    return false;
-                }
-
-                finalTurn = text;
-                break;
-            }
-
-            AppendString(hash, role);
-            AppendString(hash, text);
+            return null;
         }
 
-        refusal = "";
-        return true;
+        // function_call, function_call_output, reasoning, item_reference, images, files…
+        return type.Contains("call", StringComparison.Ordinal) ? SemanticReasons.Tools : type == "item_reference" ? SemanticReasons.ServerSideState : SemanticReasons.NonTextContent;
     }
 }

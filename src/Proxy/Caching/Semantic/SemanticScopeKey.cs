@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -28,19 +29,7 @@ internal static partial class SemanticScopeKey
             return false;
         }
 
-        JsonDocument document;
-        try
-        {
-            var reader = new Utf8JsonReader(body);
-            if (!JsonDocument.TryParseValue(ref reader, out var parsed) || parsed is null)
-            {
-                refusal = SemanticReasons.InvalidBody;
-                return false;
-            }
-
-            document = parsed;
-        }
-        catch (JsonException)
+        if (!TryParse(body, out var document))
         {
             refusal = SemanticReasons.InvalidBody;
             return false;
@@ -55,38 +44,61 @@ internal static partial class SemanticScopeKey
                 return false;
             }
 
-            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            Span<byte> version = [Version];
-            hash.AppendData(version);
-            AppendString(hash, clientScope ?? "");
-            AppendString(hash, route);
-            AppendString(hash, upstreamModel);
-            AppendString(hash, operation.ToString());
-
-            if (!TryAppendParameters(hash, root, operation, out refusal))
-            {
-                return false;
-            }
-
-            string? finalTurn;
-            var ok = operation switch
-            {
-                AiOperation.ChatCompletions => TryAppendChat(hash, root, maxTurns, out finalTurn, out refusal),
-                AiOperation.Completions => TryReadPrompt(root, out finalTurn, out refusal),
-                _ => TryAppendResponses(hash, root, maxTurns, out finalTurn, out refusal),
-            };
-            if (!ok || string.IsNullOrWhiteSpace(finalTurn))
-            {
-                refusal = ok ? SemanticReasons.NoFinalUserTurn : refusal;
-                return false;
-            }
-
-            Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-            hash.GetHashAndReset(digest);
-            request = new SemanticRequest(Convert.ToHexStringLower(digest), finalTurn);
-            refusal = "";
-            return true;
+            return TryHash(root, operation, clientScope, route, upstreamModel, maxTurns, out request, out refusal);
         }
+    }
+
+    private static bool TryParse(ReadOnlySpan<byte> body, [NotNullWhen(true)] out JsonDocument? document)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(body);
+            return JsonDocument.TryParseValue(ref reader, out document) && document is not null;
+        }
+        catch (JsonException)
+        {
+            document = null;
+            return false;
+        }
+    }
+
+    /// <summary>Hashes the scope (caller identity, route, model, operation, parameters, earlier turns) and reads the final user turn.</summary>
+    private static bool TryHash(
+        JsonElement root, AiOperation operation, string? clientScope, string route, string upstreamModel, int maxTurns,
+        out SemanticRequest request, out string refusal)
+    {
+        request = default;
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Span<byte> version = [Version];
+        hash.AppendData(version);
+        AppendString(hash, clientScope ?? "");
+        AppendString(hash, route);
+        AppendString(hash, upstreamModel);
+        AppendString(hash, operation.ToString());
+
+        if (!TryAppendParameters(hash, root, operation, out refusal))
+        {
+            return false;
+        }
+
+        string? finalTurn;
+        var ok = operation switch
+        {
+            AiOperation.ChatCompletions => TryAppendChat(hash, root, maxTurns, out finalTurn, out refusal),
+            AiOperation.Completions => TryReadPrompt(root, out finalTurn, out refusal),
+            _ => TryAppendResponses(hash, root, maxTurns, out finalTurn, out refusal),
+        };
+        if (!ok || string.IsNullOrWhiteSpace(finalTurn))
+        {
+            refusal = ok ? SemanticReasons.NoFinalUserTurn : refusal;
+            return false;
+        }
+
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        hash.GetHashAndReset(digest);
+        request = new SemanticRequest(Convert.ToHexStringLower(digest), finalTurn);
+        refusal = "";
+        return true;
     }
 
     /// <summary>Hashes every top-level field except the conversation itself and the fields that never change the answer, sorted by name.</summary>
@@ -101,34 +113,10 @@ internal static partial class SemanticScopeKey
                 continue;
             }
 
-            if (IsToolField(name) && IsPresent(property.Value))
+            if (ParameterRefusal(name, property.Value) is { } parameterRefusal)
             {
-                refusal = SemanticReasons.Tools;
+                refusal = parameterRefusal;
                 return false;
-            }
-
-            if (name is "previous_response_id" or "conversation" && IsPresent(property.Value))
-            {
-                refusal = SemanticReasons.ServerSideState;
-                return false;
-            }
-
-            if (name is "audio" && IsPresent(property.Value))
-            {
-                refusal = SemanticReasons.NonTextContent;
-                return false;
-            }
-
-            if (name is "modalities" && property.Value.ValueKind == JsonValueKind.Array)
-            {
-                foreach (var modality in property.Value.EnumerateArray())
-                {
-                    if (modality.ValueKind != JsonValueKind.String || !modality.ValueEquals("text"u8))
-                    {
-                        refusal = SemanticReasons.NonTextContent;
-                        return false;
-                    }
-                }
             }
 
             names.Add(name);
@@ -151,6 +139,38 @@ internal static partial class SemanticScopeKey
 
         refusal = "";
         return true;
+    }
+
+    /// <summary>Why a top-level field makes the request ineligible (tools, server-side state, non-text output), or null.</summary>
+    private static string? ParameterRefusal(string name, JsonElement value)
+    {
+        if (IsToolField(name) && IsPresent(value))
+        {
+            return SemanticReasons.Tools;
+        }
+
+        if (name is "previous_response_id" or "conversation" && IsPresent(value))
+        {
+            return SemanticReasons.ServerSideState;
+        }
+
+        if (name is "audio" && IsPresent(value))
+        {
+            return SemanticReasons.NonTextContent;
+        }
+
+        if (name is "modalities" && value.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var modality in value.EnumerateArray())
+            {
+                if (modality.ValueKind != JsonValueKind.String || !modality.ValueEquals("text"u8))
+                {
+                    return SemanticReasons.NonTextContent;
+                }
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Reads a string content or an array of text parts (joined by newlines); false on any non-text part.</summary>
