@@ -97,7 +97,7 @@ internal sealed partial class ResponseCacheMiddleware
         CancellationToken token)
     {
         await leader.WaitStartedAsync(token);
-        if (!feature.Stream || feature.Operation == AiOperation.Embeddings || !leader.IsEventStream || !leader.IsOkStream)
+        if (feature.Request?.Stream != true || feature.Operation == AiOperation.Embeddings || !leader.IsEventStream || !leader.IsOkStream)
         {
             return await leader.WaitCompletedAsync(token) == RecordingState.Succeeded
                 && await TryServeAsync(context, feature, leader.Result!, request);
