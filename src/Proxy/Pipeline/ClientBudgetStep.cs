@@ -40,6 +40,28 @@ internal sealed class ClientBudgetStep(IBudgetLedger ledger, TimeProvider time)
         return decision;
     }
 
+    /// <summary>
+    /// Adds the budget headers to an answer that reserved nothing (403, per-minute 429, priority shed) from the client's
+    /// current figures: the ones this replica last saw, so usually without a Redis round trip.
+    /// </summary>
+    public ValueTask WriteKnownHeadersAsync(HttpContext context, ClientIdentity client)
+    {
+        if (!client.Budget.HasAny)
+        {
+            return default;
+        }
+        var peek = ledger.PeekAsync(client.Id, client.Budget, context.RequestAborted);
+        if (peek.IsCompletedSuccessfully)
+        {
+            WriteHeaders(context.Response.Headers, peek.Result);
+            return default;
+        }
+        return WriteLaterAsync(context, peek);
+
+        static async ValueTask WriteLaterAsync(HttpContext context, ValueTask<BudgetDecision> peek)
+            => WriteHeaders(context.Response.Headers, await peek);
+    }
+
     /// <summary>Settles to what the answer really cost: nothing for cache hits (tokens if <c>CountHitTokens</c>) and upstream errors; the estimate stands for an interrupted answer.</summary>
     public static ValueTask SettleAsync(BudgetDecision decision, AiRequestFeature feature)
     {
@@ -90,7 +112,9 @@ internal sealed class ClientBudgetStep(IBudgetLedger ledger, TimeProvider time)
         var headers = context.Response.Headers;
         WriteHeaders(headers, decision);
         var wait = decision.ResetAt - time.GetUtcNow();
-        var retry = wait <= TimeSpan.FromDays(1);
+        // retry-after only when the reset is within a day: always for an hourly or daily budget (a local day lasts 25 hours
+        // when the clocks go back), for a monthly one on its last day.
+        var retry = decision.DeniedWindow != BudgetWindow.Month || wait <= TimeSpan.FromDays(1);
         if (retry)
         {
             headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);

@@ -41,19 +41,32 @@ internal sealed class ClientPolicyMiddleware
         feature.ClientId = client.Id;
         if (feature.Request?.Model is { } model && !client.MayUse(model))
         {
-            return ProxyErrors.WriteAsync(context, StatusCodes.Status403Forbidden,
-                $"Client '{client.Id}' is not allowed to use model '{model}'.", ProxyErrors.InvalidRequest, "model_not_allowed", "model");
+            return ForbidAsync(context, client, model);
         }
         feature.Priority = client.Priority;
         if (PriorityShedStep.ShouldShed(feature, client.Priority, out var shedFor))
         {
-            return PriorityShedStep.WriteShedAsync(context, client, shedFor, _budgetMetrics);
+            return ShedAsync(context, client, shedFor);
         }
         if (!client.Limits.HasAnyLimit)
         {
             return client.Budget.HasAny ? BudgetAsync(context, feature, client) : _next(context);
         }
         return LimitAsync(context, feature, client);
+    }
+
+    // Answers that reserve no budget still carry the client's budget headers (from the figures last seen, see ClientBudgetStep).
+    private async Task ForbidAsync(HttpContext context, ClientIdentity client, string model)
+    {
+        await _budgets.WriteKnownHeadersAsync(context, client);
+        await ProxyErrors.WriteAsync(context, StatusCodes.Status403Forbidden,
+            $"Client '{client.Id}' is not allowed to use model '{model}'.", ProxyErrors.InvalidRequest, "model_not_allowed", "model");
+    }
+
+    private async Task ShedAsync(HttpContext context, ClientIdentity client, TimeSpan wait)
+    {
+        await _budgets.WriteKnownHeadersAsync(context, client);
+        await PriorityShedStep.WriteShedAsync(context, client, wait, _budgetMetrics);
     }
 
     private async Task BudgetAsync(HttpContext context, AiRequestFeature feature, ClientIdentity client)
@@ -71,6 +84,7 @@ internal sealed class ClientPolicyMiddleware
         feature.RateLimit = decision;
         if (decision.Lease is not { } lease)
         {
+            await _budgets.WriteKnownHeadersAsync(context, client);
             await WriteDeniedAsync(context, client, decision);
             return;
         }

@@ -5,6 +5,7 @@ using AiProxy.RateLimiting;
 using AiProxy.RateLimiting.Budgets;
 using AiProxy.Routing;
 using AiProxy.Streaming;
+using AiProxy.Testing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -109,6 +110,93 @@ public sealed class ClientPolicyMiddlewareTests
         Assert.Equal(50, _limiter.LastTokens);
         Assert.Equal(12, lease.Settled);
         Assert.True(lease.Disposed);
+    }
+
+    private ClientPolicyMiddleware Middleware(TimeProvider time, TokenUsage? usage = null) => new(
+        context =>
+        {
+            _calls++;
+            context.Features.Get<AiRequestFeature>()!.Usage = usage;
+            return Task.CompletedTask;
+        },
+        _limiter,
+        new BudgetLedger(Options.Create(new RateLimitingOptions()), BudgetMetricsInstance, NullLogger<BudgetLedger>.Instance, time),
+        BudgetMetricsInstance,
+        time);
+
+    private static ClientBudget Budget(string zone = "UTC", long? requestsPerDay = null)
+    {
+        Assert.True(AiProxy.Configuration.ResetTimeZones.TryFind(zone, out var tz));
+        return new ClientBudget { TokensPerDay = 1000, NanoUsdPerDay = ClientBudget.NanoPerUsd, RequestsPerDay = requestsPerDay, Zone = tz };
+    }
+
+    private static void AssertBudgetHeaders(HttpContext context)
+    {
+        var headers = context.Response.Headers;
+        Assert.Equal("1000", headers[ClientBudgetStep.RemainingTokensHeader].ToString());
+        Assert.Equal("1.000000", headers[ClientBudgetStep.RemainingUsdHeader].ToString());
+        Assert.Equal("2026-12-01T00:00:00Z", headers[ClientBudgetStep.ResetHeader].ToString());
+    }
+
+    [Fact]
+    public async Task Invoke_BudgetedClientOverItsPerMinuteLimit_The429CarriesTheBudgetHeaders()
+    {
+        _limiter.Next = new RateLimitDecision { DeniedBy = RateLimitKind.Requests, RetryAfter = TimeSpan.FromSeconds(1), Requests = new RateLimitCounter(10, 0, TimeSpan.FromSeconds(1)) };
+        var context = Routed("gpt-4o", new ClientIdentity("team-rpm", new ClientRateLimit { RequestsPerMinute = 10 }, null, Budget()));
+
+        await Middleware(new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero))).Invoke(context);
+
+        Assert.Equal(StatusCodes.Status429TooManyRequests, context.Response.StatusCode);
+        Assert.Contains("rate_limit_exceeded", PipelineTestConfig.ResponseText(context));
+        AssertBudgetHeaders(context);
+    }
+
+    [Fact]
+    public async Task Invoke_BudgetedClientAndModelNotAllowed_The403CarriesTheBudgetHeaders()
+    {
+        var context = Routed("gpt-4o", new ClientIdentity("team-403", new ClientRateLimit(), [new ModelGlob("mini-*")], Budget()));
+
+        await Middleware(new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero))).Invoke(context);
+
+        Assert.Equal(StatusCodes.Status403Forbidden, context.Response.StatusCode);
+        AssertBudgetHeaders(context);
+    }
+
+    [Fact]
+    public async Task Invoke_DailyBudgetSpentOnA25HourDay_TheRefusalStillHasRetryAfterUntilLocalMidnight()
+    {
+        // 00:10 on 2026-10-25 in Paris (CEST), the day the clocks go back: the next local midnight is 24 h 50 min away.
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 10, 24, 22, 10, 0, TimeSpan.Zero));
+        var middleware = Middleware(clock);
+        var client = new ClientIdentity("team-dst", new ClientRateLimit(), null, Budget("Europe/Paris", requestsPerDay: 1));
+        await middleware.Invoke(Routed("gpt-4o", client));
+
+        var refused = Routed("gpt-4o", client);
+        await middleware.Invoke(refused);
+
+        Assert.Equal(1, _calls);
+        Assert.Equal(StatusCodes.Status429TooManyRequests, refused.Response.StatusCode);
+        Assert.Equal(((24 * 3600) + (50 * 60)).ToString(System.Globalization.CultureInfo.InvariantCulture), refused.Response.Headers.RetryAfter.ToString());
+        Assert.NotEqual("false", refused.Response.Headers["x-should-retry"].ToString());
+        Assert.Equal("2026-10-25T23:00:00Z", refused.Response.Headers[ClientBudgetStep.ResetHeader].ToString());
+        Assert.Contains("2026-10-26T00:00:00+01:00 (Europe/Paris)", PipelineTestConfig.ResponseText(refused));
+    }
+
+    [Fact]
+    public async Task Invoke_MonthlyBudgetSpentDaysBeforeTheMonthEnds_NoRetryAfter()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero));
+        var middleware = Middleware(clock, new TokenUsage(Prompt: 7, Completion: 5, Cached: 0, Total: 12));
+        var client = new ClientIdentity("team-month", new ClientRateLimit(), null, new ClientBudget { TokensPerMonth = 10 });
+        await middleware.Invoke(Routed("gpt-4o", client));
+
+        var refused = Routed("gpt-4o", client);
+        await middleware.Invoke(refused);
+
+        Assert.Equal(StatusCodes.Status429TooManyRequests, refused.Response.StatusCode);
+        Assert.False(refused.Response.Headers.ContainsKey("retry-after"));
+        Assert.Equal("false", refused.Response.Headers["x-should-retry"].ToString());
+        Assert.Equal("0", refused.Response.Headers[ClientBudgetStep.RemainingTokensHeader].ToString());
     }
 
     private sealed class FakeLimiter : IClientRateLimiter

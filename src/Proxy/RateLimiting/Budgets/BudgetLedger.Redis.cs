@@ -40,7 +40,7 @@ internal sealed partial class BudgetLedger
         var denied = (int)(long)result[0];
         Span<long> used = stackalloc long[slots.Length * 3];
         for (var i = 0; i < used.Length; i++) used[i] = (long)result[i + 1];
-        var lease = denied == 0 ? new RedisLease(this, db, clientId, keys, estimate) : null;
+        var lease = denied == 0 ? new RedisLease(this, db, clientId, budget, slots, keys, estimate) : null;
         return Complete(clientId, budget, slots, BudgetOutcome.Build(slots, budget, used, denied, lease, share: 1, local: false));
     }
 
@@ -53,7 +53,8 @@ internal sealed partial class BudgetLedger
         }
     }
 
-    private sealed class RedisLease(BudgetLedger owner, IDatabase db, string clientId, RedisKey[] keys, BudgetCharge reserved) : IBudgetLease
+    private sealed class RedisLease(BudgetLedger owner, IDatabase db, string clientId, ClientBudget budget, BudgetSlot[] slots, RedisKey[] keys, BudgetCharge reserved)
+        : IBudgetLease
     {
         private int _settled;
 
@@ -64,15 +65,22 @@ internal sealed partial class BudgetLedger
             var nano = Math.Max(0, actual.NanoUsd) - reserved.NanoUsd;
             if (tokens == 0 && nano == 0) return;
             var script = db.ScriptEvaluateAsync(BudgetScripts.Settle, keys, [tokens, nano]);
+            RedisResult result;
             try
             {
-                await script.WaitAsync(owner._options.RedisOperationTimeout, owner._time, cancellationToken).ConfigureAwait(false);
+                result = await script.WaitAsync(owner._options.RedisOperationTimeout, owner._time, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
                 // Cancellation included: settling runs at the end of a request that may be aborted. The estimate then stands.
                 ObserveLater(script);
                 Log.SettleFailed(owner._logger, clientId, ex.GetType().Name);
+                return;
+            }
+            // The gauges follow the settled spend, not only the reservation.
+            if ((RedisResult[]?)result is { } counters)
+            {
+                owner._metrics.Record(clientId, budget, slots, ToCounters(counters, slots.Length));
             }
         }
     }

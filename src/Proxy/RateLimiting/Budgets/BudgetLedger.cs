@@ -51,7 +51,7 @@ internal sealed partial class BudgetLedger : IBudgetLedger
         if (_redis is null)
         {
             WarnLocalOnce();
-            return new(Complete(clientId, budget, slots, _local.Reserve(slots, budget, estimate, share: 1)));
+            return new(Complete(clientId, budget, slots, _local.Reserve(slots, budget, estimate, share: 1, _metrics, clientId)));
         }
 
         var nowMs = now.ToUnixTimeMilliseconds();
@@ -67,7 +67,7 @@ internal sealed partial class BudgetLedger : IBudgetLedger
     private BudgetDecision ReserveFallback(string clientId, ClientBudget budget, BudgetSlot[] slots, BudgetCharge estimate)
     {
         _metrics.Fallback();
-        return Complete(clientId, budget, slots, _fallback.Reserve(slots, budget, estimate, Math.Max(1, _options.ExpectedReplicas)));
+        return Complete(clientId, budget, slots, _fallback.Reserve(slots, budget, estimate, Math.Max(1, _options.ExpectedReplicas), _metrics, clientId));
     }
 
     private BudgetDecision Complete(string clientId, ClientBudget budget, BudgetSlot[] slots, BudgetDecision decision)

@@ -44,4 +44,10 @@ internal sealed class BudgetMetrics
     public void SetLocal(bool local) => Volatile.Write(ref _local, local ? 1 : 0);
 
     public void Record(string clientId, ClientBudget budget, BudgetSlot[] slots, BudgetDecision decision) => _usage.Record(clientId, budget, slots, decision);
+
+    /// <summary>Records the counters after a settle (or a read), so the gauges follow the real spend, not only the reservations.</summary>
+    public void Record(string clientId, ClientBudget budget, BudgetSlot[] slots, long[] used) => _usage.Record(clientId, budget, slots, used);
+
+    /// <summary>The last counters this replica saw for exactly these windows.</summary>
+    public bool TryGetUsed(string clientId, BudgetSlot[] slots, out long[] used) => _usage.TryGet(clientId, slots, out used);
 }

@@ -39,13 +39,14 @@ internal static class BudgetOutcome
             return new BudgetDecision { Lease = lease, RemainingNanoUsd = remainingUsd, RemainingTokens = remainingTokens, ResetAt = reset, Zone = budget.Zone, IsLocal = local,
                 Used = used.ToArray() };
         }
+        denied = LongestRefusal(slots, budget, used, denied, share);
         var slot = slots[(denied - 1) / 3];
         var deniedUnit = (BudgetUnit)((denied - 1) % 3);
         return new BudgetDecision
         {
             DeniedWindow = slot.Window,
             DeniedUnit = deniedUnit,
-            DeniedLimit = budget.Limit(slot.Window, deniedUnit),
+            DeniedLimit = Limit(budget, slot.Window, deniedUnit, share),
             DeniedUsed = used[denied - 1],
             RemainingNanoUsd = remainingUsd,
             RemainingTokens = remainingTokens,
@@ -54,6 +55,28 @@ internal static class BudgetOutcome
             IsLocal = local,
             Used = used.ToArray(),
         };
+    }
+
+    /// <summary>
+    /// Of all the budgets that are used up, the one that ends last: when a daily and the monthly budget are both spent, the
+    /// refusal names the month and its reset, since retrying at midnight would only be refused again.
+    /// </summary>
+    private static int LongestRefusal(BudgetSlot[] slots, ClientBudget budget, ReadOnlySpan<long> used, int denied, int share)
+    {
+        var end = slots[(denied - 1) / 3].End;
+        for (var i = 0; i < slots.Length; i++)
+        {
+            for (var unit = BudgetUnit.Requests; unit <= BudgetUnit.Usd; unit++)
+            {
+                var limit = Limit(budget, slots[i].Window, unit, share);
+                if (limit >= 0 && used[(i * 3) + (int)unit] >= limit && slots[i].End > end)
+                {
+                    end = slots[i].End;
+                    denied = (i * 3) + (int)unit + 1;
+                }
+            }
+        }
+        return denied;
     }
 
     /// <summary>The limit of one meter divided by <paramref name="share"/> (at least 1 so a share never locks a client out), or -1.</summary>

@@ -39,14 +39,28 @@ internal static class BudgetScripts
         """;
 
     /// <summary>KEYS: the window hashes the request was reserved in. ARGV: tokenDelta, nanoUsdDelta (actual minus reserved).
-    /// A window already expired is left alone rather than recreated without a TTL.</summary>
+    /// A window already expired is left alone rather than recreated without a TTL. Returns r, t, u per key after settling
+    /// (zeros for an expired window), for the gauges.</summary>
     public const string Settle = """
+        local out = {}
         for i = 1, #KEYS do
           if redis.call('EXISTS', KEYS[i]) == 1 then
             if ARGV[1] ~= '0' then redis.call('HINCRBY', KEYS[i], 't', ARGV[1]) end
             if ARGV[2] ~= '0' then redis.call('HINCRBY', KEYS[i], 'u', ARGV[2]) end
           end
+          local vals = redis.call('HMGET', KEYS[i], 'r', 't', 'u')
+          for j = 1, 3 do out[(i - 1) * 3 + j] = tonumber(vals[j]) or 0 end
         end
-        return 0
+        return out
+        """;
+
+    /// <summary>KEYS: the window hashes of the client's current windows. Returns r, t, u per key (zeros when absent); reserves nothing.</summary>
+    public const string Peek = """
+        local out = {}
+        for i = 1, #KEYS do
+          local vals = redis.call('HMGET', KEYS[i], 'r', 't', 'u')
+          for j = 1, 3 do out[(i - 1) * 3 + j] = tonumber(vals[j]) or 0 end
+        end
+        return out
         """;
 }

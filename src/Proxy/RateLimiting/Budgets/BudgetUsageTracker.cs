@@ -11,14 +11,36 @@ internal sealed class BudgetUsageTracker(TimeProvider timeProvider)
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
-    public void Record(string clientId, ClientBudget budget, BudgetSlot[] slots, BudgetDecision decision)
+    public void Record(string clientId, ClientBudget budget, BudgetSlot[] slots, BudgetDecision decision) => Record(clientId, budget, slots, decision.Used);
+
+    /// <summary>Records counters seen by a reservation, a settle or a read. A late settle of an earlier window does not replace a later window's figures.</summary>
+    public void Record(string clientId, ClientBudget budget, BudgetSlot[] slots, long[] used)
     {
-        if (decision.Used.Length == slots.Length * 3)
+        if (used.Length != slots.Length * 3)
         {
-            // One reference swap: a scrape sees one decision's counters whole.
-            _entries[clientId] = new Entry(budget, slots, decision.Used);
+            return;
         }
+        // One reference swap: a scrape sees one decision's counters whole.
+        var entry = new Entry(budget, slots, used);
+        _entries.AddOrUpdate(clientId, static (_, e) => e, static (_, old, e) => Older(old, e) ? old : e, entry);
     }
+
+    /// <summary>Returns the last counters recorded for exactly these windows (the array <see cref="BudgetLedger"/> caches per window), if any.</summary>
+    public bool TryGet(string clientId, BudgetSlot[] slots, out long[] used)
+    {
+        if (_entries.TryGetValue(clientId, out var entry) && ReferenceEquals(entry.Slots, slots))
+        {
+            used = entry.Used;
+            return true;
+        }
+        used = [];
+        return false;
+    }
+
+    /// <summary>Whether <paramref name="candidate"/> is of an earlier window than <paramref name="current"/> of the same budget.</summary>
+    private static bool Older(Entry current, Entry candidate)
+        => ReferenceEquals(current.Budget, candidate.Budget) && current.Slots.Length > 0 && candidate.Slots.Length > 0
+            && candidate.Slots[0].End < current.Slots[0].End;
 
     public IEnumerable<Measurement<double>> Observe(bool limit)
     {

@@ -10,6 +10,14 @@ public interface IBudgetLedger
     /// </summary>
     /// <remarks>Never throws because Redis is down or slow: it decides locally then. Throws only when cancelled.</remarks>
     ValueTask<BudgetDecision> ReserveAsync(string clientId, ClientBudget budget, BudgetCharge estimate, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Returns the client's current figures (for the <c>x-aiproxy-budget-*</c> headers of answers that reserve nothing, such
+    /// as a per-minute 429) without reserving: the last counters this replica saw for the current windows, read from the
+    /// store only when it has none. The result has no lease.
+    /// </summary>
+    /// <remarks>Never throws because Redis is down or slow. Throws only when cancelled.</remarks>
+    ValueTask<BudgetDecision> PeekAsync(string clientId, ClientBudget budget, CancellationToken cancellationToken = default);
 }
 
 /// <summary>The reservation of an admitted request, settled once to the real cost.</summary>

@@ -11,7 +11,7 @@ internal sealed class LocalBudgetStore
     private readonly ConcurrentDictionary<string, Counters> _windows = new(StringComparer.Ordinal);
     private long _pruneAfterTicks = long.MinValue;
 
-    public BudgetDecision Reserve(BudgetSlot[] slots, ClientBudget budget, BudgetCharge estimate, int share)
+    public BudgetDecision Reserve(BudgetSlot[] slots, ClientBudget budget, BudgetCharge estimate, int share, BudgetMetrics metrics, string clientId)
     {
         Prune(slots);
         Span<long> used = stackalloc long[slots.Length * 3];
@@ -50,8 +50,22 @@ internal sealed class LocalBudgetStore
         {
             UnlockAll(counters);
         }
-        var lease = denied == 0 ? new Lease(counters, estimate) : null;
+        var lease = denied == 0 ? new Lease(counters, estimate, metrics, clientId, budget, slots) : null;
         return BudgetOutcome.Build(slots, budget, used, denied, lease, share, local: true);
+    }
+
+    /// <summary>Returns requests, tokens and nano-dollars per window as they stand, reserving nothing.</summary>
+    public long[] Peek(BudgetSlot[] slots)
+    {
+        var used = new long[slots.Length * 3];
+        for (var i = 0; i < slots.Length; i++)
+        {
+            if (_windows.TryGetValue(slots[i].Key, out var c))
+            {
+                lock (c) c.CopyTo(used, i * 3);
+            }
+        }
+        return used;
     }
 
     private static void LockAll(Counters[] counters)
@@ -87,6 +101,13 @@ internal sealed class LocalBudgetStore
 
         public long this[BudgetUnit unit] => unit switch { BudgetUnit.Requests => Requests, BudgetUnit.Tokens => Tokens, _ => NanoUsd };
 
+        public void CopyTo(long[] used, int at)
+        {
+            used[at] = Requests;
+            used[at + 1] = Tokens;
+            used[at + 2] = NanoUsd;
+        }
+
         public void Add(long requests, long tokens, long nanoUsd)
         {
             Requests += requests;
@@ -95,20 +116,25 @@ internal sealed class LocalBudgetStore
         }
     }
 
-    private sealed class Lease(Counters[] counters, BudgetCharge reserved) : IBudgetLease
+    private sealed class Lease(Counters[] counters, BudgetCharge reserved, BudgetMetrics metrics, string clientId, ClientBudget budget, BudgetSlot[] slots)
+        : IBudgetLease
     {
         private int _settled;
 
         public ValueTask SettleAsync(BudgetCharge actual, CancellationToken cancellationToken = default)
         {
             if (Interlocked.Exchange(ref _settled, 1) != 0) return default;
-            foreach (var c in counters)
+            var used = new long[counters.Length * 3];
+            for (var i = 0; i < counters.Length; i++)
             {
+                var c = counters[i];
                 lock (c)
                 {
                     c.Add(0, Math.Max(0, actual.Tokens) - reserved.Tokens, Math.Max(0, actual.NanoUsd) - reserved.NanoUsd);
+                    c.CopyTo(used, i * 3);
                 }
             }
+            metrics.Record(clientId, budget, slots, used);
             return default;
         }
     }

@@ -83,6 +83,29 @@ public sealed class BudgetLedgerRedisTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SettleAsync_UpdatesTheGauges_AndPeekOnAColdReplicaReadsTheSharedFigures()
+    {
+        var a = await StartReplicaAsync();
+        var b = await StartReplicaAsync();
+        var budget = new ClientBudget { NanoUsdPerDay = Cent, TokensPerDay = 1000 };
+        var first = await a.Ledger.ReserveAsync("team", budget, new BudgetCharge(900, 9 * Cent / 10));
+        var reserved = a.Gauge("aiproxy.budget.used{client=team,unit=tokens,window=day}");
+
+        await first.Lease!.SettleAsync(new BudgetCharge(100, Cent / 10));
+        var cold = await b.Ledger.PeekAsync("team", budget);
+        var again = await b.Ledger.PeekAsync("team", budget);
+
+        Assert.Equal(900, reserved);
+        Assert.Equal(100, a.Gauge("aiproxy.budget.used{client=team,unit=tokens,window=day}"));
+        Assert.Equal(0.001, a.Gauge("aiproxy.budget.used{client=team,unit=usd,window=day}"), 9);
+        Assert.Equal((9 * Cent / 10, 900L, false), (cold.RemainingNanoUsd, cold.RemainingTokens, cold.IsLocal));
+        Assert.Equal(cold.RemainingNanoUsd, again.RemainingNanoUsd);
+        // The read reserved nothing: the shared request counter still holds the one reservation.
+        Assert.Equal(1, (long)await _connections[0].TryGetDatabase()!.HashGetAsync("aiproxy:rl:{team}:b:d20261130", "r"));
+        Assert.Equal(100, b.Gauge("aiproxy.budget.used{client=team,unit=tokens,window=day}"));
+    }
+
+    [Fact]
     public async Task ReserveAsync_WindowKeys_ExpireADayAfterTheirWindowEnds()
     {
         var h = await StartReplicaAsync();

@@ -92,6 +92,84 @@ public sealed class BudgetLedgerTests
         Assert.Equal(new DateTimeOffset(2026, 12, 1, 23, 0, 0, TimeSpan.Zero), next.ResetAt);
     }
 
+    [Theory]
+    // Paris falls back on 2026-10-25: local midnight (CEST) is 22:00 UTC the day before, the next one (CET) 25 hours later.
+    [InlineData("Europe/Paris", "2026-10-24T22:00:00Z", 25, "2026-10-26T23:00:00Z")]
+    // Paris springs forward on 2026-03-29: a 23-hour day.
+    [InlineData("Europe/Paris", "2026-03-28T23:00:00Z", 23, "2026-03-30T22:00:00Z")]
+    // New York springs forward on 2026-03-08 (23 h) and falls back on 2026-11-01 (25 h).
+    [InlineData("America/New_York", "2026-03-08T05:00:00Z", 23, "2026-03-10T04:00:00Z")]
+    [InlineData("America/New_York", "2026-11-01T04:00:00Z", 25, "2026-11-03T05:00:00Z")]
+    public async Task ReserveAsync_OnADaylightSavingDay_TheDayStillRollsAtLocalMidnight(string zone, string midnight, int hours, string nextReset)
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.Parse(midnight));
+        using var h = new BudgetLedgerHarness(clock);
+        var budget = UsdPerDay(Cent, zone);
+        var spent = await h.Ledger.ReserveAsync("team", budget, new BudgetCharge(1, Cent));
+
+        clock.Advance(TimeSpan.FromHours(hours) - TimeSpan.FromSeconds(1));
+        var lastSecond = await h.Ledger.ReserveAsync("team", budget, new BudgetCharge(1, 1));
+        clock.Advance(TimeSpan.FromSeconds(1));
+        var nextDay = await h.Ledger.ReserveAsync("team", budget, new BudgetCharge(1, 1));
+
+        Assert.True(spent.IsAllowed);
+        Assert.Equal(DateTimeOffset.Parse(midnight) + TimeSpan.FromHours(hours), spent.ResetAt);
+        Assert.False(lastSecond.IsAllowed);
+        Assert.Equal(spent.ResetAt, lastSecond.ResetAt);
+        Assert.True(nextDay.IsAllowed);
+        Assert.Equal(DateTimeOffset.Parse(nextReset), nextDay.ResetAt);
+    }
+
+    [Fact]
+    public async Task ReserveAsync_DayAndMonthBothSpent_TheRefusalNamesTheMonthAndItsReset()
+    {
+        // Ten days before the month ends (on Nov 30 the day and the month end together).
+        using var h = new BudgetLedgerHarness(new FakeTimeProvider(Noon - TimeSpan.FromDays(10)));
+        var budget = new ClientBudget { NanoUsdPerDay = Cent, TokensPerMonth = 100 };
+        Assert.True((await h.Ledger.ReserveAsync("team", budget, new BudgetCharge(100, Cent))).IsAllowed);
+
+        var refused = await h.Ledger.ReserveAsync("team", budget, default);
+
+        // Retrying at midnight would be refused again: the month is what keeps refusing.
+        Assert.Equal((BudgetWindow.Month, BudgetUnit.Tokens, 100L, 100L), (refused.DeniedWindow, refused.DeniedUnit, refused.DeniedLimit, refused.DeniedUsed));
+        Assert.Equal(new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero), refused.ResetAt);
+    }
+
+    [Fact]
+    public async Task SettleAsync_UpdatesTheGaugesWithoutAnotherRequest()
+    {
+        using var h = new BudgetLedgerHarness(new FakeTimeProvider(Noon));
+        var budget = new ClientBudget { NanoUsdPerDay = Cent, TokensPerDay = 1000 };
+        var first = await h.Ledger.ReserveAsync("team", budget, new BudgetCharge(900, 9 * Cent / 10));
+        var reserved = h.Gauge("aiproxy.budget.used{client=team,unit=tokens,window=day}");
+
+        await first.Lease!.SettleAsync(new BudgetCharge(100, Cent / 10));
+
+        Assert.Equal(900, reserved);
+        Assert.Equal(100, h.Gauge("aiproxy.budget.used{client=team,unit=tokens,window=day}"));
+        Assert.Equal(0.001, h.Gauge("aiproxy.budget.used{client=team,unit=usd,window=day}"), 9);
+    }
+
+    [Fact]
+    public async Task PeekAsync_ReportsTheCurrentFiguresWithoutReserving()
+    {
+        using var h = new BudgetLedgerHarness(new FakeTimeProvider(Noon));
+        var budget = new ClientBudget { NanoUsdPerDay = Cent, TokensPerDay = 1000, RequestsPerDay = 2 };
+        var cold = await h.Ledger.PeekAsync("team", budget);
+        var first = await h.Ledger.ReserveAsync("team", budget, new BudgetCharge(300, 3 * Cent / 10));
+        await first.Lease!.SettleAsync(new BudgetCharge(200, 2 * Cent / 10));
+
+        var peeks = new List<BudgetDecision>();
+        for (var i = 0; i < 3; i++) peeks.Add(await h.Ledger.PeekAsync("team", budget));
+        var second = await h.Ledger.ReserveAsync("team", budget, default);
+
+        Assert.Equal((Cent, 1000L), (cold.RemainingNanoUsd, cold.RemainingTokens));
+        Assert.All(peeks, p => Assert.Equal((8 * Cent / 10, 800L, false), (p.RemainingNanoUsd, p.RemainingTokens, p.IsAllowed)));
+        Assert.Equal(new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero), peeks[0].ResetAt);
+        // Peeking reserved no request: the second of two is still admitted.
+        Assert.True(second.IsAllowed);
+    }
+
     [Fact]
     public async Task ReserveAsync_RequestsPerHourAndDay_CountRequestsInCalendarWindows()
     {
