@@ -54,28 +54,7 @@ internal static class KeySourceResolver
         {
             if (Directory.Exists(path))
             {
-                var before = keys.Count;
-                var files = Directory.GetFiles(path);
-                // Kubernetes projects each Secret item as a file; its bookkeeping entries (..data, ..2024_…) start with a dot.
-                Array.Sort(files, StringComparer.Ordinal);
-                foreach (var file in files)
-                {
-                    if (Path.GetFileName(file).StartsWith('.'))
-                    {
-                        continue;
-                    }
-
-                    var key = File.ReadAllText(file).Trim();
-                    if (key.Length > 0)
-                    {
-                        keys.Add(key);
-                    }
-                }
-
-                if (keys.Count == before)
-                {
-                    remedies.Add($"put at least one key file into directory '{path}' (it holds none)");
-                }
+                ReadKeyDirectory(path, keys, remedies);
                 return;
             }
 
@@ -85,25 +64,58 @@ internal static class KeySourceResolver
                 return;
             }
 
-            var count = keys.Count;
-            foreach (var line in File.ReadLines(path))
-            {
-                var key = line.Trim();
-                if (key.Length > 0 && !key.StartsWith('#'))
-                {
-                    keys.Add(key);
-                }
-            }
-
-            if (keys.Count == count)
-            {
-                remedies.Add($"put at least one key into file '{path}' (it holds none)");
-            }
+            ReadKeyFile(path, keys, remedies);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // The exception message names the path at most, never file content.
             remedies.Add($"make '{path}' readable ({ex.GetType().Name}: {ex.Message})");
+        }
+    }
+
+    /// <summary>Reads one key per file of a directory (a mounted Kubernetes Secret); may throw IO exceptions.</summary>
+    private static void ReadKeyDirectory(string path, List<string> keys, List<string> remedies)
+    {
+        var before = keys.Count;
+        var files = Directory.GetFiles(path);
+        // Kubernetes projects each Secret item as a file; its bookkeeping entries (..data, ..2024_…) start with a dot.
+        Array.Sort(files, StringComparer.Ordinal);
+        foreach (var file in files)
+        {
+            if (Path.GetFileName(file).StartsWith('.'))
+            {
+                continue;
+            }
+
+            var key = File.ReadAllText(file).Trim();
+            if (key.Length > 0)
+            {
+                keys.Add(key);
+            }
+        }
+
+        if (keys.Count == before)
+        {
+            remedies.Add($"put at least one key file into directory '{path}' (it holds none)");
+        }
+    }
+
+    /// <summary>Reads one key per non-empty, non-<c>#</c> line of a file; may throw IO exceptions.</summary>
+    private static void ReadKeyFile(string path, List<string> keys, List<string> remedies)
+    {
+        var count = keys.Count;
+        foreach (var line in File.ReadLines(path))
+        {
+            var key = line.Trim();
+            if (key.Length > 0 && !key.StartsWith('#'))
+            {
+                keys.Add(key);
+            }
+        }
+
+        if (keys.Count == count)
+        {
+            remedies.Add($"put at least one key into file '{path}' (it holds none)");
         }
     }
 }

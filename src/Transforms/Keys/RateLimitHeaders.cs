@@ -52,59 +52,14 @@ public static class RateLimitHeaders
         decimal ticks = 0;
         while (!value.IsEmpty)
         {
-            var numberLength = 0;
-            var digits = 0;
-            var seenDot = false;
-            while (numberLength < value.Length)
-            {
-                var c = value[numberLength];
-                if (char.IsAsciiDigit(c))
-                {
-                    digits++;
-                }
-                else if (c == '.' && !seenDot)
-                {
-                    seenDot = true;
-                }
-                else
-                {
-                    break;
-                }
-                numberLength++;
-            }
-
-            if (digits == 0 || numberLength > 28
-                || !decimal.TryParse(value[..numberLength], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number))
+            if (!TryReadDurationPart(ref value, out var number, out var unit))
             {
                 return false;
             }
 
-            value = value[numberLength..];
-            var unitLength = 0;
-            while (unitLength < value.Length && !char.IsAsciiDigit(value[unitLength]) && value[unitLength] != '.')
-            {
-                unitLength++;
-            }
-
-            decimal? unit = value[..unitLength] switch
-            {
-                "ns" => TicksPerNanosecond,
-                "us" or "µs" or "μs" => TicksPerMicrosecond,
-                "ms" => TimeSpan.TicksPerMillisecond,
-                "s" => TimeSpan.TicksPerSecond,
-                "m" => TimeSpan.TicksPerMinute,
-                "h" => TimeSpan.TicksPerHour,
-                _ => null,
-            };
-            if (unit is null)
-            {
-                return false;
-            }
-
-            value = value[unitLength..];
             try
             {
-                ticks += number * unit.Value;
+                ticks += number * unit;
             }
             catch (OverflowException)
             {
@@ -120,6 +75,73 @@ public static class RateLimitHeaders
         duration = TimeSpan.FromTicks((long)decimal.Round(ticks, MidpointRounding.AwayFromZero));
         return true;
     }
+
+    /// <summary>Reads one <c>number unit</c> part (<c>3.5s</c>) off the front of <paramref name="value"/>; <paramref name="unit"/> is in ticks.</summary>
+    private static bool TryReadDurationPart(ref ReadOnlySpan<char> value, out decimal number, out decimal unit)
+    {
+        unit = 0;
+        var numberLength = ScanNumber(value, out var digits);
+        if (digits == 0 || numberLength > 28
+            || !decimal.TryParse(value[..numberLength], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out number))
+        {
+            number = 0;
+            return false;
+        }
+
+        value = value[numberLength..];
+        var unitLength = 0;
+        while (unitLength < value.Length && !char.IsAsciiDigit(value[unitLength]) && value[unitLength] != '.')
+        {
+            unitLength++;
+        }
+
+        if (UnitTicks(value[..unitLength]) is not { } ticks)
+        {
+            return false;
+        }
+
+        unit = ticks;
+        value = value[unitLength..];
+        return true;
+    }
+
+    /// <summary>Returns the length of the leading digits-and-one-dot run of <paramref name="value"/> and how many digits it holds.</summary>
+    private static int ScanNumber(ReadOnlySpan<char> value, out int digits)
+    {
+        var length = 0;
+        digits = 0;
+        var seenDot = false;
+        while (length < value.Length)
+        {
+            var c = value[length];
+            if (char.IsAsciiDigit(c))
+            {
+                digits++;
+            }
+            else if (c == '.' && !seenDot)
+            {
+                seenDot = true;
+            }
+            else
+            {
+                break;
+            }
+            length++;
+        }
+
+        return length;
+    }
+
+    private static decimal? UnitTicks(ReadOnlySpan<char> unit) => unit switch
+    {
+        "ns" => TicksPerNanosecond,
+        "us" or "µs" or "μs" => TicksPerMicrosecond,
+        "ms" => TimeSpan.TicksPerMillisecond,
+        "s" => TimeSpan.TicksPerSecond,
+        "m" => TimeSpan.TicksPerMinute,
+        "h" => TimeSpan.TicksPerHour,
+        _ => null,
+    };
 
     /// <summary>Parses a <c>retry-after</c> value: seconds (fractions allowed) or an HTTP date, taken relative to <paramref name="now"/>; a past date gives zero.</summary>
     public static bool TryParseRetryAfter(ReadOnlySpan<char> value, DateTimeOffset now, out TimeSpan delay)

@@ -73,52 +73,7 @@ public sealed partial class UpstreamKeyPool : IDisposable
         // Each pass picks the best candidate; a lost race on its lock excludes it and tries again.
         for (var pass = 0; pass < count; pass++)
         {
-            var best = -1;
-            var bestScore = double.NegativeInfinity;
-            var bestInFlight = int.MaxValue;
-            for (var i = 0; i < count; i++)
-            {
-                var index = start + i;
-                if (index >= count)
-                {
-                    index -= count;
-                }
-
-                if (excluded[index])
-                {
-                    continue;
-                }
-
-                var entry = keys[index];
-                if (!entry.Admits(priority))
-                {
-                    excluded[index] = true;
-                    continue;
-                }
-
-                if (!entry.TryEvaluate(now, tokens, settings, out var headroom, out var recoverAt))
-                {
-                    excluded[index] = true;
-                    soonest = Math.Min(soonest, recoverAt);
-                    continue;
-                }
-
-                if (settings.Strategy == KeyStrategy.RoundRobin)
-                {
-                    best = index;
-                    break;
-                }
-
-                var score = settings.Strategy == KeyStrategy.QuotaAware ? headroom : 0;
-                var inFlight = entry.InFlight;
-                if (score > bestScore || (score == bestScore && inFlight < bestInFlight))
-                {
-                    best = index;
-                    bestScore = score;
-                    bestInFlight = inFlight;
-                }
-            }
-
+            var best = PickCandidate(keys, start, excluded, now, tokens, settings, priority, ref soonest);
             if (best < 0)
             {
                 break;
@@ -140,6 +95,60 @@ public sealed partial class UpstreamKeyPool : IDisposable
         }
 
         return new KeyAcquireResult(KeyAcquireStatus.Exhausted, null, TimeSpan.FromTicks(Math.Max(0, soonest - now)));
+    }
+
+    /// <summary>Scans the keys from <paramref name="start"/> and returns the index of the best usable one, or -1.</summary>
+    /// <remarks>Keys that cannot take the request are marked in <paramref name="excluded"/>; <paramref name="soonest"/> tracks the earliest recovery.</remarks>
+    private static int PickCandidate(
+        KeyEntry[] keys, int start, Span<bool> excluded, long now, long tokens, PoolSettings settings, PriorityClass priority, ref long soonest)
+    {
+        var count = keys.Length;
+        var best = -1;
+        var bestScore = double.NegativeInfinity;
+        var bestInFlight = int.MaxValue;
+        for (var i = 0; i < count; i++)
+        {
+            var index = start + i;
+            if (index >= count)
+            {
+                index -= count;
+            }
+
+            if (excluded[index])
+            {
+                continue;
+            }
+
+            var entry = keys[index];
+            if (!entry.Admits(priority))
+            {
+                excluded[index] = true;
+                continue;
+            }
+
+            if (!entry.TryEvaluate(now, tokens, settings, out var headroom, out var recoverAt))
+            {
+                excluded[index] = true;
+                soonest = Math.Min(soonest, recoverAt);
+                continue;
+            }
+
+            if (settings.Strategy == KeyStrategy.RoundRobin)
+            {
+                return index;
+            }
+
+            var score = settings.Strategy == KeyStrategy.QuotaAware ? headroom : 0;
+            var inFlight = entry.InFlight;
+            if (score > bestScore || (score == bestScore && inFlight < bestInFlight))
+            {
+                best = index;
+                bestScore = score;
+                bestInFlight = inFlight;
+            }
+        }
+
+        return best;
     }
 
     /// <summary>Returns an operator-facing reason why no key can be used, e.g. <c>provider 'openai' has no usable API key: set environment variable OPENAI_API_KEY</c>.</summary>
