@@ -6,7 +6,7 @@ namespace AiProxy.Streaming;
 /// An upstream body whose first bytes were read by <see cref="FirstEventProbe"/>: hands out those bytes, then the result
 /// of the read that was still pending when the hold timed out (if any), then the rest of the upstream body.
 /// </summary>
-internal sealed class HeldSseBody : Stream
+internal sealed class HeldSseBody : ReadOnlyStreamBase
 {
     private readonly Stream _inner;
     private byte[]? _held;
@@ -25,16 +25,6 @@ internal sealed class HeldSseBody : Stream
         _pending = pending;
         _inner = inner;
     }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken cancellationToken = default)
     {
@@ -57,21 +47,6 @@ internal sealed class HeldSseBody : Stream
         }
         return await _inner.ReadAsync(destination, cancellationToken).ConfigureAwait(false);
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-        => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -4,7 +4,7 @@ namespace AiProxy.Streaming;
 /// Passes a non-streaming upstream body through unchanged while the usage meter keeps a bounded copy and the request's
 /// answer observers (the cache) see each chunk.
 /// </summary>
-internal sealed class JsonResponseStream : Stream
+internal sealed class JsonResponseStream : ReadOnlyStreamBase
 {
     private readonly Stream _inner;
     private readonly JsonUsageMeter _meter;
@@ -17,16 +17,6 @@ internal sealed class JsonResponseStream : Stream
         _meter = new JsonUsageMeter(request, maxObservedBytes);
         _observers = request.Observers;
     }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -83,21 +73,6 @@ internal sealed class JsonResponseStream : Stream
             }
         }
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-        => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

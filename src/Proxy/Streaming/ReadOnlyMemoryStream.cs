@@ -1,18 +1,14 @@
 namespace AiProxy.Streaming;
 
 /// <summary>A seekable, read-only stream over memory the request already holds (no copy).</summary>
-internal sealed class ReadOnlyMemoryStream : Stream
+internal sealed class ReadOnlyMemoryStream : ReadOnlyStreamBase
 {
     private readonly ReadOnlyMemory<byte> _memory;
     private int _position;
 
     public ReadOnlyMemoryStream(ReadOnlyMemory<byte> memory) => _memory = memory;
 
-    public override bool CanRead => true;
-
     public override bool CanSeek => true;
-
-    public override bool CanWrite => false;
 
     public override long Length => _memory.Length;
 
@@ -35,9 +31,6 @@ internal sealed class ReadOnlyMemoryStream : Stream
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         => cancellationToken.IsCancellationRequested ? ValueTask.FromCanceled<int>(cancellationToken) : new(Read(buffer.Span));
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-        => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     public override async Task CopyToAsync(Stream destination, int bufferSize, CancellationToken cancellationToken)
     {
         var remaining = _memory[_position..];
@@ -55,12 +48,4 @@ internal sealed class ReadOnlyMemoryStream : Stream
         };
         return _position;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

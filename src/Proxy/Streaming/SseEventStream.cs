@@ -5,7 +5,7 @@ namespace AiProxy.Streaming;
 /// observers in order, and after a failure an error event (<see cref="SseErrorEventWriter"/>) instead of a truncated body.
 /// Upstreams write whole events per flush, so holding back an incomplete event adds no latency in practice.
 /// </summary>
-internal sealed class SseEventStream : Stream
+internal sealed class SseEventStream : ReadOnlyStreamBase
 {
     private readonly Stream _inner;
     private readonly CancellationToken _clientAborted;
@@ -75,16 +75,6 @@ internal sealed class SseEventStream : Stream
     /// <summary>Gets a value indicating whether the stream ended normally.</summary>
     public bool Completed => _upstreamEnded && _error is null;
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
     public override async ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken cancellationToken = default)
     {
         while (true)
@@ -125,11 +115,6 @@ internal sealed class SseEventStream : Stream
             FrameEvents();
         }
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-        => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     /// <summary>Ends the stream after the events already framed; the partial event (if any) is dropped: half a JSON chunk would fail the client's parser.</summary>
     private void EndWithError(byte[] error)
@@ -217,16 +202,6 @@ internal sealed class SseEventStream : Stream
         }
         _ending.OnCompleted(success);
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
