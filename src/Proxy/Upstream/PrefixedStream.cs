@@ -1,7 +1,9 @@
+using AiProxy.Streaming;
+
 namespace AiProxy.Upstream;
 
 /// <summary>A read-only stream that returns bytes already read from <c>rest</c> before reading on from it.</summary>
-internal sealed class PrefixedStream : Stream
+internal sealed class PrefixedStream : ReadOnlyStreamBase
 {
     private readonly byte[] _prefix;
     private readonly int _length;
@@ -13,20 +15,6 @@ internal sealed class PrefixedStream : Stream
         _prefix = prefix;
         _length = length;
         _rest = rest;
-    }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
     }
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
@@ -42,19 +30,6 @@ internal sealed class PrefixedStream : Stream
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         => _position < _length ? new(CopyPrefix(buffer.Span)) : _rest.ReadAsync(buffer, cancellationToken);
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-        => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
