@@ -126,30 +126,4 @@ internal sealed class AttemptHarness
         Answers.Add(attempt.Properties.GetValue(UpstreamResilienceKeys.Answer, default));
         context.Response.StatusCode = status;
     }
-
-    private sealed class ErrorFeature(ForwarderError error) : IForwarderErrorFeature
-    {
-        public ForwarderError Error { get; } = error;
-
-        public Exception? Exception => null;
-    }
-
-    private sealed class NoClusters : IProxyStateLookup
-    {
-        public bool TryGetRoute(string id, out RouteModel route)
-        {
-            route = null!;
-            return false;
-        }
-
-        public IEnumerable<RouteModel> GetRoutes() => [];
-
-        public bool TryGetCluster(string id, out ClusterState cluster)
-        {
-            cluster = null!;
-            return false;
-        }
-
-        public IEnumerable<ClusterState> GetClusters() => [];
-    }
 }

@@ -105,30 +105,4 @@ public sealed class UpstreamForwardingMiddlewareTests
         Assert.Equal(StatusCodes.Status503ServiceUnavailable, context.Response.StatusCode);
         Assert.Contains("upstream_unavailable", Body(context));
     }
-
-    private sealed class ErrorFeature(ForwarderError error) : IForwarderErrorFeature
-    {
-        public ForwarderError Error { get; } = error;
-
-        public Exception? Exception => null;
-    }
-
-    private sealed class NoClusters : IProxyStateLookup
-    {
-        public bool TryGetRoute(string id, out RouteModel route)
-        {
-            route = null!;
-            return false;
-        }
-
-        public IEnumerable<RouteModel> GetRoutes() => [];
-
-        public bool TryGetCluster(string id, out ClusterState cluster)
-        {
-            cluster = null!;
-            return false;
-        }
-
-        public IEnumerable<ClusterState> GetClusters() => [];
-    }
 }
