@@ -41,12 +41,11 @@ internal sealed partial class ClientRateLimiter
             // window (conservative, never over the limit). Observe its eventual fault so it is not reported as unobserved.
             ObserveLater(script);
             // Timeouts, connection loss and script errors all mean "decide locally"; a Redis fault never fails a request.
-            Volatile.Write(ref _redisRetryAtMs, nowMs + (long)Options.RedisRetryInterval.TotalMilliseconds);
-            EnterFallback(ex.GetType().Name);
+            _redis!.Failed(nowMs, ex.GetType().Name);
             return AcquireFallback(clientId, limits, estimatedTokens, nowMs);
         }
 
-        ExitFallback();
+        _redis!.Succeeded();
         var denied = (RateLimitKind)(int)(long)result[0];
         var retryAfterMs = denied == RateLimitKind.Concurrency ? (long)Options.ConcurrencyRetryAfter.TotalMilliseconds : (long)result[1];
         var decision = new RateLimitDecision

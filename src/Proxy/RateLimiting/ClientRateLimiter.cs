@@ -15,15 +15,13 @@ internal sealed partial class ClientRateLimiter : IClientRateLimiter
 
     private static readonly RateLimitDecision s_unlimited = new() { Lease = NoopLease.Instance };
 
-    private readonly IRedisConnection? _redis;
+    private readonly RedisFallbackGate? _redis;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly RateLimitingMetrics _metrics;
     private readonly ClientUsageTracker _usage;
     private readonly LocalRateLimitStore _local = new();
     private readonly LocalRateLimitStore _fallback = new();
-    private long _redisRetryAtMs;
-    private int _inFallback;
 
     public ClientRateLimiter(
         IOptions<RateLimitingOptions> options,
@@ -38,7 +36,10 @@ internal sealed partial class ClientRateLimiter : IClientRateLimiter
         _usage = usage;
         _logger = logger;
         _timeProvider = timeProvider ?? TimeProvider.System;
-        _redis = redis is { IsConfigured: true } ? redis : null;
+        _redis = redis is { IsConfigured: true }
+            ? new RedisFallbackGate(redis, Options.RedisRetryInterval,
+                reason => Log.FallbackEntered(_logger, reason, Options.ExpectedReplicas), () => Log.FallbackExited(_logger))
+            : null;
         _keyPrefix = Options.RedisKeyPrefix;
         _instancePrefix = Guid.NewGuid().ToString("N")[..12] + ":";
     }
@@ -46,7 +47,7 @@ internal sealed partial class ClientRateLimiter : IClientRateLimiter
     internal RateLimitingOptions Options { get; }
 
     /// <summary>Gets a value indicating whether decisions are currently made under local fallback limits.</summary>
-    internal bool IsInFallback => Volatile.Read(ref _inFallback) == 1;
+    internal bool IsInFallback => _redis?.IsInFallback == true;
 
     public ValueTask<RateLimitDecision> AcquireAsync(string clientId, ClientRateLimit limits, long estimatedTokens, CancellationToken cancellationToken = default)
     {
@@ -62,10 +63,9 @@ internal sealed partial class ClientRateLimiter : IClientRateLimiter
             return new(Complete(clientId, limits, _local.Acquire(clientId, nowMs, limits, estimatedTokens, this, isFallback: false)));
         }
 
-        var db = nowMs >= Volatile.Read(ref _redisRetryAtMs) ? _redis.TryGetDatabase() : null;
+        var db = _redis.TryGetDatabase(nowMs);
         if (db is null)
         {
-            EnterFallback("not connected");
             return new(AcquireFallback(clientId, limits, estimatedTokens, nowMs));
         }
         return AcquireRedisAsync(db, clientId, limits, estimatedTokens, nowMs, cancellationToken);
@@ -94,16 +94,6 @@ internal sealed partial class ClientRateLimiter : IClientRateLimiter
         if (decision.DeniedBy != RateLimitKind.None) _metrics.Rejected(clientId, decision.DeniedBy);
         _usage.Record(clientId, limits, decision);
         return decision;
-    }
-
-    private void EnterFallback(string reason)
-    {
-        if (Interlocked.Exchange(ref _inFallback, 1) == 0) Log.FallbackEntered(_logger, reason, Options.ExpectedReplicas);
-    }
-
-    private void ExitFallback()
-    {
-        if (Volatile.Read(ref _inFallback) == 1 && Interlocked.Exchange(ref _inFallback, 0) == 1) Log.FallbackExited(_logger);
     }
 
     private sealed class NoopLease : IRateLimitLease

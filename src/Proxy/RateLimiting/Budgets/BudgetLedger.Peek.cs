@@ -11,7 +11,7 @@ internal sealed partial class BudgetLedger
         cancellationToken.ThrowIfCancellationRequested();
         var now = _time.GetUtcNow();
         var slots = SlotsFor(clientId, budget, now);
-        var fallback = _redis is not null && Volatile.Read(ref _inFallback) == 1;
+        var fallback = _redis?.IsInFallback == true;
         var share = fallback ? Math.Max(1, _options.ExpectedReplicas) : 1;
         // Figures this replica already saw for these windows (a reservation, a settle or an earlier read): no round trip.
         if (_metrics.TryGetUsed(clientId, slots, out var used))
@@ -22,7 +22,7 @@ internal sealed partial class BudgetLedger
         {
             return new(Known(clientId, budget, slots, _local.Peek(slots), 1, local: true));
         }
-        var db = !fallback && now.ToUnixTimeMilliseconds() >= Volatile.Read(ref _redisRetryAtMs) ? _redis.TryGetDatabase() : null;
+        var db = fallback ? null : _redis.PeekDatabase(now.ToUnixTimeMilliseconds());
         return db is null
             ? new(Known(clientId, budget, slots, _fallback.Peek(slots), Math.Max(1, _options.ExpectedReplicas), local: true))
             : PeekRedisAsync(db, clientId, budget, slots, cancellationToken);

@@ -31,12 +31,11 @@ internal sealed partial class BudgetLedger
         {
             // A timed-out script may still run later: its reservation then stands (conservative). A Redis fault never fails a request.
             ObserveLater(script);
-            Volatile.Write(ref _redisRetryAtMs, now.ToUnixTimeMilliseconds() + (long)_options.RedisRetryInterval.TotalMilliseconds);
-            EnterFallback(ex.GetType().Name);
+            _redis!.Failed(now.ToUnixTimeMilliseconds(), ex.GetType().Name);
             return ReserveFallback(clientId, budget, slots, estimate);
         }
 
-        ExitFallback();
+        _redis!.Succeeded();
         var denied = (int)(long)result[0];
         Span<long> used = stackalloc long[slots.Length * 3];
         for (var i = 0; i < used.Length; i++) used[i] = (long)result[i + 1];

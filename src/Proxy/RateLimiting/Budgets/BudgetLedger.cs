@@ -14,7 +14,7 @@ internal sealed partial class BudgetLedger : IBudgetLedger
 {
     private static readonly TimeSpan ExpiryMargin = TimeSpan.FromDays(1);
 
-    private readonly IRedisConnection? _redis;
+    private readonly RedisFallbackGate? _redis;
     private readonly RateLimitingOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -22,8 +22,6 @@ internal sealed partial class BudgetLedger : IBudgetLedger
     private readonly LocalBudgetStore _local = new();
     private readonly LocalBudgetStore _fallback = new();
     private readonly ConcurrentDictionary<string, (ClientBudget Budget, BudgetSlot[] Slots)> _slots = new(StringComparer.Ordinal);
-    private long _redisRetryAtMs;
-    private int _inFallback;
     private int _warnedLocal;
 
     public BudgetLedger(IOptions<RateLimitingOptions> options, BudgetMetrics metrics, ILogger<BudgetLedger> logger, TimeProvider? timeProvider = null,
@@ -33,7 +31,10 @@ internal sealed partial class BudgetLedger : IBudgetLedger
         _metrics = metrics;
         _logger = logger;
         _time = timeProvider ?? TimeProvider.System;
-        _redis = redis is { IsConfigured: true } ? redis : null;
+        _redis = redis is { IsConfigured: true }
+            ? new RedisFallbackGate(redis, _options.RedisRetryInterval,
+                reason => Log.FallbackEntered(_logger, reason, _options.ExpectedReplicas), () => Log.FallbackExited(_logger))
+            : null;
         metrics.SetLocal(_redis is null);
     }
 
@@ -55,10 +56,9 @@ internal sealed partial class BudgetLedger : IBudgetLedger
         }
 
         var nowMs = now.ToUnixTimeMilliseconds();
-        var db = nowMs >= Volatile.Read(ref _redisRetryAtMs) ? _redis.TryGetDatabase() : null;
+        var db = _redis.TryGetDatabase(nowMs);
         if (db is null)
         {
-            EnterFallback("not connected");
             return new(ReserveFallback(clientId, budget, slots, estimate));
         }
         return ReserveRedisAsync(db, clientId, budget, slots, estimate, now, cancellationToken);
@@ -114,16 +114,6 @@ internal sealed partial class BudgetLedger : IBudgetLedger
     private void WarnLocalOnce()
     {
         if (Interlocked.Exchange(ref _warnedLocal, 1) == 0) Log.LocalBudgets(_logger);
-    }
-
-    private void EnterFallback(string reason)
-    {
-        if (Interlocked.Exchange(ref _inFallback, 1) == 0) Log.FallbackEntered(_logger, reason, _options.ExpectedReplicas);
-    }
-
-    private void ExitFallback()
-    {
-        if (Volatile.Read(ref _inFallback) == 1 && Interlocked.Exchange(ref _inFallback, 0) == 1) Log.FallbackExited(_logger);
     }
 
     internal long TtlMs(BudgetSlot slot, DateTimeOffset now) => (long)(slot.End - now + ExpiryMargin).TotalMilliseconds;
