@@ -34,7 +34,7 @@ internal sealed class BudgetValidator : IConfigSectionValidator
         PositiveUsd(context, budget.UsdPerMonth, path + ".UsdPerMonth");
         if (!ResetTimeZones.TryFind(budget.ResetTimeZone, out _))
         {
-            context.Add(path + ".ResetTimeZone", $"unknown time zone '{budget.ResetTimeZone}'; use an IANA id such as UTC, Europe/Paris or America/New_York");
+            context.Add(path + ".ResetTimeZone", "unknown time zone; use an IANA id such as UTC, Europe/Paris or America/New_York");
         }
         if ((budget.UsdPerDay is not null || budget.UsdPerMonth is not null) && (context.Options.Prices?.Count ?? 0) == 0)
         {

@@ -47,7 +47,7 @@ internal sealed class CacheValidator : IConfigSectionValidator
         switch (semantic.Embeddings)
         {
             case { Name: { } name } when !EmbeddingsSourceNames.Table.TryParse(name, out _):
-                context.Add(path + ".Embeddings", $"Embeddings is {Quoted(EmbeddingsSourceNames.Table.Names)} or an object {{ \"Provider\", \"Model\" }}, found '{name}'");
+                context.Add(path + ".Embeddings", $"Embeddings is {Quoted(EmbeddingsSourceNames.Table.Names)} or an object {{ \"Provider\", \"Model\" }}");
                 break;
             case { } when flattened:
                 context.Add(path + (semantic.Provider is null ? ".Model" : ".Provider"), "Provider and Model beside Embeddings are the older spelling of Embeddings: { \"Provider\", \"Model\" }: give only Embeddings");
@@ -66,7 +66,7 @@ internal sealed class CacheValidator : IConfigSectionValidator
         var providers = context.Options.Providers;
         if (provider is { } p && !providers.ContainsKey(p))
         {
-            context.Add(path + ".Provider", $"unknown provider '{p}'; known providers: {string.Join(", ", providers.Keys)}");
+            context.Add(path + ".Provider", ConfigMessages.UnknownProvider(providers.Keys));
         }
         if (string.IsNullOrEmpty(provider) || string.IsNullOrEmpty(model))
         {

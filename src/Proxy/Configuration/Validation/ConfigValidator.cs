@@ -42,12 +42,13 @@ internal static class ConfigValidator
         {
             bound = section.Get<AiProxyOptions>() ?? new AiProxyOptions();
         }
-        catch (InvalidOperationException ex)
+        catch (InvalidOperationException)
         {
-            // Only reachable through a shape error already reported (a value of the wrong type); keep those.
+            // Only reachable through a shape error already reported (a value of the wrong type); keep those. The
+            // binder's own message quotes the value it failed to convert, so it is never passed on (see ConfigMessages).
             if (shapeErrors == 0)
             {
-                errors.Add(new("$.AiProxy", ex.Message));
+                errors.Add(new("$.AiProxy", "a value does not have the type its setting expects (see config/aiproxy.schema.json)"));
             }
             return errors;
         }

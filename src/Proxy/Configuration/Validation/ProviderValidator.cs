@@ -39,7 +39,7 @@ internal sealed class ProviderValidator : IConfigSectionValidator
         }
         else if (kind is null)
         {
-            context.Add(path + ".Type", $"unknown provider type '{provider.Type}'; one of: {types.OneOf}");
+            context.Add(path + ".Type", ConfigMessages.UnknownName("provider type", types));
         }
 
         BaseUrl(context, provider.BaseUrl, path + ".BaseUrl");
@@ -47,7 +47,7 @@ internal sealed class ProviderValidator : IConfigSectionValidator
         context.KeyList(provider.Keys, context.SectionExists($"AiProxy:Providers:{name}:Keys"), path + ".Keys");
         if (provider.Keys is null && kind is ProviderKind.OpenAI or ProviderKind.AzureOpenAI or ProviderKind.OpenRouter)
         {
-            context.Add(path + ".Keys", $"Keys is required for type '{provider.Type}' (e.g. [\"env:OPENAI_API_KEY\"])");
+            context.Add(path + ".Keys", $"Keys is required for type '{types.NameOf(parsed)}' (e.g. [\"env:OPENAI_API_KEY\"])");
         }
         context.OneOf(KeyStrategyNames.Table, provider.KeyStrategy, path + ".KeyStrategy", "key strategy");
 
@@ -58,11 +58,11 @@ internal sealed class ProviderValidator : IConfigSectionValidator
         }
         if (provider.Timeout is not null && (!Duration.TryParse(provider.Timeout, out var timeout) || timeout <= TimeSpan.Zero))
         {
-            context.Add(path + ".Timeout", $"'{provider.Timeout}' is not a positive duration (use e.g. 00:05:00, 300s or 5m)");
+            context.Add(path + ".Timeout", ConfigMessages.PositiveDuration("00:05:00, 300s or 5m"));
         }
         if (provider.QuotaCooldown is not null && (!Duration.TryParse(provider.QuotaCooldown, out var quota) || quota <= TimeSpan.Zero))
         {
-            context.Add(path + ".QuotaCooldown", $"'{provider.QuotaCooldown}' is not a positive duration (use e.g. 01:00:00, 30m or 1h)");
+            context.Add(path + ".QuotaCooldown", ConfigMessages.PositiveDuration("01:00:00, 30m or 1h"));
         }
         context.Positive(provider.Weight, path + ".Weight");
 
@@ -78,7 +78,7 @@ internal sealed class ProviderValidator : IConfigSectionValidator
         {
             if (Array.IndexOf(ReservedHeaders, header.ToLowerInvariant()) >= 0)
             {
-                context.Add(path + ".Headers." + header, $"header '{header}' is managed by the proxy and cannot be set here");
+                context.Add(path + ".Headers." + header, "this header is managed by the proxy and cannot be set here");
             }
         }
     }

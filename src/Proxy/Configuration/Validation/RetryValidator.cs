@@ -13,11 +13,11 @@ internal sealed class RetryValidator : IConfigSectionValidator
         context.PositiveDuration(retry.Deadline, "$.AiProxy.Retry.Deadline");
         if (retry.BaseDelay is not null && !Duration.TryParse(retry.BaseDelay, out _))
         {
-            context.Add("$.AiProxy.Retry.BaseDelay", $"'{retry.BaseDelay}' is not a duration (use e.g. 100ms)");
+            context.Add("$.AiProxy.Retry.BaseDelay", "must be a duration such as 100ms (0ms: no wait)");
         }
         if (retry.FirstEventTimeout is not null && (!Duration.TryParse(retry.FirstEventTimeout, out var hold) || hold < TimeSpan.Zero))
         {
-            context.Add("$.AiProxy.Retry.FirstEventTimeout", $"'{retry.FirstEventTimeout}' is not a duration (use e.g. 5s, or 0s to stream without holding)");
+            context.Add("$.AiProxy.Retry.FirstEventTimeout", "must be a duration such as 5s, or 0s to stream without holding");
         }
     }
 }

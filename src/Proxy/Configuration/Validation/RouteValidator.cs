@@ -15,7 +15,7 @@ internal sealed class RouteValidator : IConfigSectionValidator
         }
 
         var defaults = 0;
-        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var names = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < routes.Count; i++)
         {
             var route = routes[i];
@@ -25,9 +25,9 @@ internal sealed class RouteValidator : IConfigSectionValidator
                 context.Add(path, "route must be an object");
                 continue;
             }
-            if (route.Name is not null && !names.Add(route.Name))
+            if (route.Name is not null && !names.TryAdd(route.Name, i))
             {
-                context.Add(path + ".Name", $"duplicate route name '{route.Name}'");
+                context.Add(path + ".Name", $"duplicate route name: Routes[{names[route.Name]}] has the same Name (names are case-insensitive)");
             }
             Targets(context, route, path);
             if (route.Default == true && ++defaults > 1)
@@ -69,18 +69,18 @@ internal sealed class RouteValidator : IConfigSectionValidator
     private static void Providers(ConfigValidationContext context, List<string> providers, string path)
     {
         var known = context.Options.Providers;
-        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var seen = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         for (var p = 0; p < providers.Count; p++)
         {
             var name = providers[p];
             var pp = ConfigPath.Index(path, p);
             if (string.IsNullOrWhiteSpace(name) || !known.ContainsKey(name))
             {
-                context.Add(pp, $"unknown provider '{name}'; known providers: {string.Join(", ", known.Keys)}");
+                context.Add(pp, ConfigMessages.UnknownProvider(known.Keys));
             }
-            else if (!seen.Add(name))
+            else if (!seen.TryAdd(name, p))
             {
-                context.Add(pp, $"provider '{name}' is listed twice");
+                context.Add(pp, $"the provider is listed twice: the same as Providers[{seen[name]}]");
             }
         }
     }

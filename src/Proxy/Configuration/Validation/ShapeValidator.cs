@@ -61,7 +61,8 @@ internal static class ShapeValidator
             if (property is null || !property.CanWrite)
             {
                 var known = string.Join(", ", type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite).Select(p => p.Name));
-                errors.Add(new(ConfigPath.ToJsonPath(child.Path), $"unknown key '{child.Key}'; expected one of: {known}"));
+                // The key is already the last segment of the path; the message adds nothing a user typed (see ConfigMessages).
+                errors.Add(new(ConfigPath.ToJsonPath(child.Path), $"unknown key; expected one of: {known}"));
                 continue;
             }
             Validate(child, property.PropertyType, errors);

@@ -26,17 +26,17 @@ internal static class ValueRules
     {
         if (text is not null && (!Duration.TryParse(text, out var value) || value <= TimeSpan.Zero))
         {
-            context.Add(path, $"'{text}' is not a positive duration (use e.g. 01:00:00, 30m or 3600s)");
+            context.Add(path, ConfigMessages.PositiveDuration());
         }
     }
 
-    /// <summary>A closed-set setting: absent, or one of the table's names.</summary>
+    /// <summary>A closed-set setting: absent, or one of the table's names (the value itself is never echoed, see <see cref="ConfigMessages"/>).</summary>
     public static void OneOf<TEnum>(this ConfigValidationContext context, NameTable<TEnum> table, string? value, string path, string what)
         where TEnum : struct, Enum
     {
         if (value is not null && !table.TryParse(value, out _))
         {
-            context.Add(path, $"unknown {what} '{value}'; one of: {table.OneOf}");
+            context.Add(path, ConfigMessages.UnknownName(what, table));
         }
     }
 

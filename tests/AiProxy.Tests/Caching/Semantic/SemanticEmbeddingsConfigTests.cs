@@ -51,11 +51,11 @@ public sealed class SemanticEmbeddingsConfigTests
     }
 
     [Theory]
-    [InlineData("""{"Embeddings":{"Provider":"openai","Model":"m","Dimensions":3}}""", "$.AiProxy.Cache.Semantic.Embeddings.Dimensions: unknown key 'Dimensions'")]
-    [InlineData("""{"Embeddings":{"Name":"local"}}""", "$.AiProxy.Cache.Semantic.Embeddings.Name: unknown key 'Name'")]
-    [InlineData("""{"Embeddings":{"Provider":"azure","Model":"m"}}""", "$.AiProxy.Cache.Semantic.Embeddings.Provider: unknown provider 'azure'")]
+    [InlineData("""{"Embeddings":{"Provider":"openai","Model":"m","Dimensions":3}}""", "$.AiProxy.Cache.Semantic.Embeddings.Dimensions: unknown key; expected one of")]
+    [InlineData("""{"Embeddings":{"Name":"local"}}""", "$.AiProxy.Cache.Semantic.Embeddings.Name: unknown key; expected one of")]
+    [InlineData("""{"Embeddings":{"Provider":"azure","Model":"m"}}""", "$.AiProxy.Cache.Semantic.Embeddings.Provider: unknown provider: not a name under AiProxy:Providers")]
     [InlineData("""{"Embeddings":"openai"}""", "$.AiProxy.Cache.Semantic.Embeddings: Embeddings is 'local' or an object")]
-    [InlineData("""{"Embeddings":["local"]}""", "$.AiProxy.Cache.Semantic.Embeddings[0]: unknown key '0'")]
+    [InlineData("""{"Embeddings":["local"]}""", "$.AiProxy.Cache.Semantic.Embeddings[0]: unknown key; expected one of")]
     public void Embeddings_Wrong_IsAClearError(string semantic, string expected)
     {
         var (errors, _) = Load(semantic);

@@ -9,14 +9,14 @@ public sealed class RouteValidatorTests
 
     [Theory]
     [InlineData("""[]""", "$.AiProxy.Routes: at least one route is required (e.g. { \"Models\": [\"*\"], \"Providers\": [\"openai\"] })")]
-    [InlineData("""[{"Models":["*"],"Providers":["b"]}]""", "$.AiProxy.Routes[0].Providers[0]: unknown provider 'b'; known providers: a")]
-    [InlineData("""[{"Models":["*"],"Providers":["a","A"]}]""", "$.AiProxy.Routes[0].Providers[1]: provider 'A' is listed twice")]
+    [InlineData("""[{"Models":["*"],"Providers":["b"]}]""", "$.AiProxy.Routes[0].Providers[0]: unknown provider: not a name under AiProxy:Providers; known providers: a")]
+    [InlineData("""[{"Models":["*"],"Providers":["a","A"]}]""", "$.AiProxy.Routes[0].Providers[1]: the provider is listed twice: the same as Providers[0]")]
     [InlineData("""[{"Models":["*"],"Providers":[]}]""", "$.AiProxy.Routes[0].Providers: Providers needs at least one provider name")]
     [InlineData("""[{"Models":["*"," "],"Providers":["a"]}]""", "$.AiProxy.Routes[0].Models[1]: model pattern is empty")]
-    [InlineData("""[{"Models":["*"],"Providers":["a"],"Balance":"random"}]""", "$.AiProxy.Routes[0].Balance: unknown balance 'random'; one of: fallback, weighted, least-latency")]
-    [InlineData("""[{"Models":["*"],"Providers":["a"],"Cache":{"Mode":"sometimes"}}]""", "$.AiProxy.Routes[0].Cache.Mode: unknown cache mode 'sometimes'; one of: deterministic, always, off")]
-    [InlineData("""[{"Models":["*"],"Providers":["a"],"Cache":{"Ttl":"0s"}}]""", "$.AiProxy.Routes[0].Cache.Ttl: '0s' is not a positive duration (use e.g. 01:00:00, 30m or 3600s)")]
-    [InlineData("""[{"Name":"x","Models":["*"],"Providers":["a"]},{"Name":"X","Models":["y"],"Providers":["a"]}]""", "$.AiProxy.Routes[1].Name: duplicate route name 'X'")]
+    [InlineData("""[{"Models":["*"],"Providers":["a"],"Balance":"random"}]""", "$.AiProxy.Routes[0].Balance: unknown balance; one of: fallback, weighted, least-latency")]
+    [InlineData("""[{"Models":["*"],"Providers":["a"],"Cache":{"Mode":"sometimes"}}]""", "$.AiProxy.Routes[0].Cache.Mode: unknown cache mode; one of: deterministic, always, off")]
+    [InlineData("""[{"Models":["*"],"Providers":["a"],"Cache":{"Ttl":"0s"}}]""", "$.AiProxy.Routes[0].Cache.Ttl: must be a positive duration such as 01:00:00, 30m or 3600s")]
+    [InlineData("""[{"Name":"x","Models":["*"],"Providers":["a"]},{"Name":"X","Models":["y"],"Providers":["a"]}]""", "$.AiProxy.Routes[1].Name: duplicate route name: Routes[0] has the same Name (names are case-insensitive)")]
     [InlineData("""[{"Models":["*"],"Providers":["a"],"Default":true},{"Models":["y"],"Providers":["a"],"Default":true}]""", "$.AiProxy.Routes[1].Default: only one route can be the default")]
     public void Validate_InvalidRoute_ReportsPathAndMessage(string routes, string expected)
     {
