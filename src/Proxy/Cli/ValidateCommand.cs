@@ -22,7 +22,8 @@ internal static class ValidateCommand
         }
 
         using var dispose = new Disposer(snapshot);
-        output.WriteLine($"{loader.Path}: valid ({snapshot.Providers.Count} providers, {snapshot.Routes.Routes.Length} routes, default route '{snapshot.Routes.Default.Name}')");
+        // The default route by position: a route's Name is a value from the file, and values are never printed (ConfigMessages).
+        output.WriteLine($"{loader.Path}: valid ({snapshot.Providers.Count} providers, {snapshot.Routes.Routes.Length} routes, default route $.AiProxy.Routes[{snapshot.Routes.Default.Index}])");
         foreach (var provider in snapshot.Providers.Values)
         {
             if (provider.Target.RequiresKey && provider.KeyProblem is { } problem)

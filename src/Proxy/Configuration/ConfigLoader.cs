@@ -41,8 +41,8 @@ internal sealed class ConfigLoader
         }
         catch (Exception ex) when (ex is FormatException or InvalidDataException or System.Text.Json.JsonException)
         {
-            var detail = ex.InnerException?.Message ?? ex.Message;
-            return [new("$", $"the file is not valid JSON: {detail}")];
+            // Never the parser's message: it quotes the text it failed on, which may be a key (see ConfigMessages).
+            return [ConfigFileErrors.Describe(bytes, ex)];
         }
 
         var errors = ConfigValidator.Validate(root, out var options);

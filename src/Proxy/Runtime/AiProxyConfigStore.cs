@@ -84,7 +84,8 @@ internal sealed partial class AiProxyConfigStore : IDisposable
         }
         catch (Exception ex)
         {
-            Log.ReloadFailed(_logger, ex);
+            // The type and stack locate the bug; the message is left out, since it may quote a config value (see ConfigMessages).
+            Log.ReloadFailed(_logger, ex.GetType().FullName ?? ex.GetType().Name, ex.StackTrace ?? "");
             ReloadAttempted?.Invoke(false);
         }
     }
@@ -103,10 +104,11 @@ internal sealed partial class AiProxyConfigStore : IDisposable
         [LoggerMessage(100, LogLevel.Information, "Config reloaded: version {Version}, {Routes} routes, {Providers} providers.")]
         public static partial void Reloaded(ILogger logger, int version, int routes, int providers);
 
+        // The errors name paths and problems, never values (ConfigMessages), so they can be logged whole.
         [LoggerMessage(101, LogLevel.Error, "Config edit rejected ({Count} errors); the last good config stays in force: {Errors}")]
         public static partial void ReloadRejected(ILogger logger, int count, string errors);
 
-        [LoggerMessage(102, LogLevel.Error, "Config reload failed; the last good config stays in force.")]
-        public static partial void ReloadFailed(ILogger logger, Exception exception);
+        [LoggerMessage(102, LogLevel.Error, "Config reload failed ({ExceptionType}); the last good config stays in force. {StackTrace}")]
+        public static partial void ReloadFailed(ILogger logger, string exceptionType, string stackTrace);
     }
 }
