@@ -73,11 +73,14 @@ public sealed class SentinelKeyTests
         await PostAsync(http, "admin/cache/purge", ClientKey);
         await GetAsync(http, "metrics", null);
 
-        // A reload with errors (an unknown field beside the keys), then a valid one.
+        // Reloads with errors (an unknown field beside the keys; keys pasted into a duration, a URL-only field and a
+        // closed-set field; a file cut off mid-key), then a valid one.
         await proxy.WriteConfigAsync(Config(upstream.V1, ",\"Bogus\":\"" + UpstreamKeyA + "\""));
         await Wait.Until(() => Task.FromResult(logs.AllText.Contains("[101]", StringComparison.Ordinal)), "the rejected reload to be logged");
+        await proxy.WriteConfigAsync(Config(upstream.V1, ",\"Timeout\":\"" + UpstreamKeyA + "\",\"QuotaCooldown\":\"" + UpstreamKeyB + "\",\"ApiVersion\":\"" + SoloKey + "\""));
+        await Wait.Until(() => Task.FromResult(logs.AllText.Contains("$.AiProxy.Providers.mock.QuotaCooldown: must be a positive duration", StringComparison.Ordinal)), "the second rejected reload to be logged");
         await proxy.WriteConfigAsync("{ \"AiProxy\": { \"Providers\": { \"mock\": { \"Keys\": [\"" + UpstreamKeyB + "\"");
-        await Wait.Until(() => Task.FromResult(System.Text.RegularExpressions.Regex.Count(logs.AllText, @"\[101\]") >= 2), "the truncated reload to be logged");
+        await Wait.Until(() => Task.FromResult(System.Text.RegularExpressions.Regex.Count(logs.AllText, @"\[101\]") >= 3), "the truncated reload to be logged");
         await proxy.WriteConfigAsync(Config(upstream.V1, ",\"Timeout\":\"30s\""));
         await Wait.Until(async () => (await http.GetStringAsync("healthz")).Contains("\"configVersion\":2", StringComparison.Ordinal), "the good reload");
 
