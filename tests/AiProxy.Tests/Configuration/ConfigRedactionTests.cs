@@ -1,5 +1,4 @@
 using System.Collections;
-using System.ComponentModel;
 using System.Reflection;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -14,8 +13,9 @@ namespace AiProxy.Tests.Configuration;
 
 /// <summary>
 /// A key pasted into the wrong field must not come back out: for every setting of the options tree (found by
-/// reflection, so a new option is covered without editing this test) a sentinel key is written as its value, and the
-/// validate output, the start-up error and the hot-reload rejection log are searched for it.
+/// reflection, so a new option is covered without editing this test), and for every object and list on the way, a
+/// sentinel key is written in several shapes in its place, and the validate output, the start-up error and the
+/// hot-reload log are searched for it.
 /// </summary>
 public sealed class ConfigRedactionTests
 {
@@ -48,12 +48,17 @@ public sealed class ConfigRedactionTests
         }}
         """;
 
-    /// <summary>Ways a key ends up in a field: bare, inside a URL (user info, host, query), and beside a valid-looking value.</summary>
-    private static readonly string[] Forms =
+    /// <summary>
+    /// Ways a key ends up in a setting: bare, inside a URL (user info, host, query), beside a valid-looking value, and
+    /// in the wrong JSON shape (an object or a list where a value or another shape belongs).
+    /// </summary>
+    private static readonly Func<JsonNode>[] Forms =
     [
-        Sentinel,
-        "https://user:" + Sentinel + "@" + Sentinel + ".example/v1?key=" + Sentinel,
-        "30s " + Sentinel,
+        () => Sentinel,
+        () => "https://user:" + Sentinel + "@" + Sentinel + ".example/v1?key=" + Sentinel,
+        () => "30s " + Sentinel,
+        () => new JsonObject { ["value"] = Sentinel },
+        () => new JsonArray(Sentinel),
     ];
 
     public static TheoryData<string, int> Settings()
@@ -77,7 +82,9 @@ public sealed class ConfigRedactionTests
         var leaves = Leaves(typeof(AiProxyOptions), ["AiProxy"], JsonNode.Parse(Full)!["AiProxy"]).Select(p => string.Join(":", p)).ToList();
 
         Assert.True(errors.Count == 0, string.Join("\n", errors));
-        Assert.True(leaves.Count >= 80, $"only {leaves.Count} settings found");
+        Assert.True(leaves.Count >= 110, $"only {leaves.Count} settings found");
+        Assert.Contains("AiProxy:Providers", leaves);
+        Assert.Contains("AiProxy:Providers:p:Keys", leaves);
         Assert.Contains("AiProxy:Providers:p:BaseUrl", leaves);
         Assert.Contains("AiProxy:Providers:p:Headers:X-Title", leaves);
         Assert.Contains("AiProxy:Routes:0:Providers:0", leaves);
@@ -92,7 +99,7 @@ public sealed class ConfigRedactionTests
     public void SentinelInAnySetting_NeverInValidateOutputStartupErrorOrReloadLog(string setting, int form)
     {
         var root = JsonNode.Parse(Full)!;
-        Set(root, setting.Split(':'), Forms[form]);
+        Set(root, setting.Split(':'), Forms[form]());
         var json = root.ToJsonString();
         Assert.Contains(Marker, json, StringComparison.Ordinal);
 
@@ -223,7 +230,7 @@ public sealed class ConfigRedactionTests
         Assert.True(at < 0, $"the sentinel key leaked into {where}: {text}");
     }
 
-    /// <summary>Every settable leaf of the options tree as a config path; maps and lists use the entry <see cref="Full"/> has, else a new one.</summary>
+    /// <summary>Every setting of the options tree as a config path, objects and lists included; maps and lists use the entry <see cref="Full"/> has, else a new one.</summary>
     private static IEnumerable<string[]> Leaves(Type type, string[] prefix, JsonNode? node)
     {
         foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(static p => p.CanWrite))
@@ -243,26 +250,27 @@ public sealed class ConfigRedactionTests
         {
             return [path];
         }
+        // The object or list itself is a setting too: a key pasted in its place.
+        IEnumerable<string[]> self = [path];
         if (t.IsGenericType && t.GetGenericTypeDefinition() == typeof(Dictionary<,>))
         {
             var key = (node as JsonObject)?.FirstOrDefault().Key ?? "x";
-            return Value(t.GetGenericArguments()[1], [.. path, key], node?[key]);
+            return self.Concat(Value(t.GetGenericArguments()[1], [.. path, key], node?[key]));
         }
         if (t.IsGenericType && t.GetGenericTypeDefinition() == typeof(List<>))
         {
-            return Value(t.GetGenericArguments()[0], [.. path, "0"], (node as JsonArray)?.FirstOrDefault());
+            return self.Concat(Value(t.GetGenericArguments()[0], [.. path, "0"], (node as JsonArray)?.FirstOrDefault()));
         }
         if (typeof(IEnumerable).IsAssignableFrom(t))
         {
             throw new NotSupportedException($"{string.Join(":", path)}: teach this walk the collection type {t}");
         }
-        // A type the binder also reads from a string (Embeddings: "local") is a leaf as well as an object.
-        var asString = t.GetCustomAttribute<TypeConverterAttribute>() is null ? [] : new[] { path };
-        return asString.Concat(Leaves(t, path, node));
+        // An object type the binder also reads from a string (Embeddings: "local") gets its string forms through self.
+        return self.Concat(Leaves(t, path, node));
     }
 
-    /// <summary>Sets a string at a config path, creating the objects and arrays on the way (a string in place of one replaces it).</summary>
-    private static void Set(JsonNode root, string[] path, string value)
+    /// <summary>Sets a value at a config path, creating the objects and arrays on the way (a value in place of one replaces it).</summary>
+    private static void Set(JsonNode root, string[] path, JsonNode value)
     {
         var node = root;
         for (var i = 0; i < path.Length - 1; i++)
