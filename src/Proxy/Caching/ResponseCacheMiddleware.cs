@@ -65,16 +65,11 @@ internal sealed partial class ResponseCacheMiddleware
             feature.CacheStatus = Bypass;
             return _next(context);
         }
-        return InvokeCacheableAsync(context, feature, request, policy);
-    }
-
-    private async Task InvokeCacheableAsync(HttpContext context, AiRequestFeature feature, ParsedRequest request, RouteCachePolicy policy)
-    {
         var (noCache, noStore) = ReadCacheControl(context.Request.Headers.CacheControl);
         var ttl = RequestedTtl(context.Request.Headers, policy.Ttl, ref noStore);
-
+        // The parsed facts first: a non-deterministic request is bypassed without building the canonical key, and
+        // without an async frame of ours around the rest of the pipeline.
         string key = "";
-        // The parsed facts first: a non-deterministic request is bypassed without building the canonical key.
         var cacheable = !(noCache && noStore)
             && IsCacheable(policy.Mode, request)
             && CacheKeyBuilder.TryBuild(request.Body.Span, request.Operation, feature.Route.Name, feature.Route.RewriteModel ?? request.Model,
@@ -83,20 +78,26 @@ internal sealed partial class ResponseCacheMiddleware
         {
             feature.CacheStatus = Bypass;
             _metrics.Bypass();
-            await _next(context);
-            return;
+            return _next(context);
         }
+        return InvokeCacheableAsync(context, feature, request, policy, new CacheRequest(key, ttl, noCache, noStore));
+    }
 
-        if (!noCache && await ServeOrLeadAsync(context, feature, request, policy, key, ttl, noStore))
+    /// <summary>What the request asked of the cache: its key, the entry lifetime and its cache-control flags.</summary>
+    private readonly record struct CacheRequest(string Key, TimeSpan Ttl, bool NoCache, bool NoStore);
+
+    private async Task InvokeCacheableAsync(HttpContext context, AiRequestFeature feature, ParsedRequest request, RouteCachePolicy policy, CacheRequest ask)
+    {
+        if (!ask.NoCache && await ServeOrLeadAsync(context, feature, request, policy, ask.Key, ask.Ttl, ask.NoStore))
         {
             return;
         }
 
         _metrics.Miss();
-        var (_, probe) = noStore || !_semantic.IsEnabled
+        var (_, probe) = ask.NoStore || !_semantic.IsEnabled
             ? (false, Semantic.SemanticProbe.None)
             : await TrySemanticAsync(context, feature, policy, request, noCache: true);
-        await ForwardAndRecordAsync(context, feature, new ResponseRecording(feature, MaxEntryBytes(feature.Snapshot), _time), key, ttl, noStore, probe);
+        await ForwardAndRecordAsync(context, feature, new ResponseRecording(feature, MaxEntryBytes(feature.Snapshot), _time), ask.Key, ask.Ttl, ask.NoStore, probe);
     }
 
     /// <summary>The entry lifetime: a request may shorten the route's (<c>x-aiproxy-cache-ttl</c>), never extend it; 0 means "don't store".</summary>

@@ -54,9 +54,7 @@ public static class AiProxyEndpointExtensions
             pipeline.UseMiddleware<ClientPolicyMiddleware>();
             pipeline.UseMiddleware<ResponseCacheMiddleware>();
             pipeline.UseMiddleware<UpstreamForwardingMiddleware>();
-            pipeline.UseSessionAffinity();
-            pipeline.UseLoadBalancing();
-            pipeline.UsePassiveHealthChecks();
+            pipeline.UseYarpBalancingWhenConfigured();
         });
         return app;
     }

@@ -78,17 +78,30 @@ internal sealed class ClientPolicyMiddleware
         }
     }
 
-    private async Task LimitAsync(HttpContext context, AiRequestFeature feature, ClientIdentity client)
+    private Task LimitAsync(HttpContext context, AiRequestFeature feature, ClientIdentity client)
     {
-        var decision = await _limiter.AcquireAsync(client.Id, client.Limits, feature.EstimatedTokens, context.RequestAborted);
-        feature.RateLimit = decision;
-        if (decision.Lease is not { } lease)
-        {
-            await _budgets.WriteKnownHeadersAsync(context, client);
-            await WriteDeniedAsync(context, client, decision);
-            return;
-        }
+        // The local limiter decides synchronously: go on without an async frame that holds the whole decision.
+        var pending = _limiter.AcquireAsync(client.Id, client.Limits, feature.EstimatedTokens, context.RequestAborted);
+        return pending.IsCompletedSuccessfully ? Decided(context, feature, client, pending.Result) : AwaitDecisionAsync(context, feature, client, pending);
+    }
 
+    private async Task AwaitDecisionAsync(HttpContext context, AiRequestFeature feature, ClientIdentity client, ValueTask<RateLimitDecision> pending)
+        => await Decided(context, feature, client, await pending);
+
+    private Task Decided(HttpContext context, AiRequestFeature feature, ClientIdentity client, RateLimitDecision decision)
+    {
+        feature.RateLimit = decision;
+        return decision.Lease is { } lease ? LeasedAsync(context, feature, client, lease) : DeniedAsync(context, client, decision);
+    }
+
+    private async Task DeniedAsync(HttpContext context, ClientIdentity client, RateLimitDecision decision)
+    {
+        await _budgets.WriteKnownHeadersAsync(context, client);
+        await WriteDeniedAsync(context, client, decision);
+    }
+
+    private async Task LeasedAsync(HttpContext context, AiRequestFeature feature, ClientIdentity client, IRateLimitLease lease)
+    {
         using (lease)
         {
             var budget = client.Budget.HasAny ? await _budgets.ReserveAsync(context, feature, client) : null;
@@ -132,20 +145,25 @@ internal sealed class ClientPolicyMiddleware
         return ProxyErrors.WriteAsync(context, StatusCodes.Status429TooManyRequests, message, type, "rate_limit_exceeded");
     }
 
+    private static readonly LastFormatted RequestLimit = new(static v => v.ToString(CultureInfo.InvariantCulture));
+    private static readonly LastFormatted TokenLimit = new(static v => v.ToString(CultureInfo.InvariantCulture));
+    private static readonly LastFormatted RequestReset = new(static ticks => RateLimitHeaders.FormatDuration(TimeSpan.FromTicks(ticks)));
+    private static readonly LastFormatted TokenReset = new(static ticks => RateLimitHeaders.FormatDuration(TimeSpan.FromTicks(ticks)));
+
     /// <summary>Writes the client's own <c>x-ratelimit-*</c> headers in OpenAI's formats (replacing the upstream's).</summary>
     public static void WriteHeaders(IHeaderDictionary headers, in RateLimitDecision decision)
     {
         if (decision.Requests is { } r)
         {
-            headers["x-ratelimit-limit-requests"] = r.Limit.ToString(CultureInfo.InvariantCulture);
+            headers["x-ratelimit-limit-requests"] = RequestLimit.Get(r.Limit);
             headers["x-ratelimit-remaining-requests"] = r.Remaining.ToString(CultureInfo.InvariantCulture);
-            headers["x-ratelimit-reset-requests"] = RateLimitHeaders.FormatDuration(r.Reset);
+            headers["x-ratelimit-reset-requests"] = RequestReset.Get(r.Reset.Ticks);
         }
         if (decision.Tokens is { } t)
         {
-            headers["x-ratelimit-limit-tokens"] = t.Limit.ToString(CultureInfo.InvariantCulture);
+            headers["x-ratelimit-limit-tokens"] = TokenLimit.Get(t.Limit);
             headers["x-ratelimit-remaining-tokens"] = t.Remaining.ToString(CultureInfo.InvariantCulture);
-            headers["x-ratelimit-reset-tokens"] = RateLimitHeaders.FormatDuration(t.Reset);
+            headers["x-ratelimit-reset-tokens"] = TokenReset.Get(t.Reset.Ticks);
         }
     }
 }
