@@ -32,7 +32,7 @@ public sealed class ClientRateLimiterRedisTests(ITestOutputHelper output) : IAsy
             // Generous command timeouts: these tests are about exact sharing, and a loaded CI machine must not turn a slow
             // script into a local fallback.
             var connection = new RedisConnection(_server.Configuration + ",asyncTimeout=10000,syncTimeout=10000", NullLogger<RedisConnection>.Instance);
-            connection.StartConnect();
+            _ = connection.StartConnect(); // background connect; the wait below observes it
             _connections.Add(connection);
             await WaitUntilAsync(() => connection.IsConnected);
             result[i] = new RateLimiterHarness(_time, connection, configure);

@@ -58,7 +58,7 @@ internal sealed class TestCache : IAsyncDisposable
     public static async Task<RedisConnection> ConnectAsync(RedisServer server)
     {
         var connection = new RedisConnection(server.Configuration, NullLogger<RedisConnection>.Instance);
-        connection.StartConnect();
+        _ = connection.StartConnect(); // background connect; the wait below observes it
         await WaitUntilAsync(() => connection.IsConnected);
         return connection;
     }
