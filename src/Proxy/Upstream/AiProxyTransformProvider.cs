@@ -28,20 +28,20 @@ internal sealed class AiProxyTransformProvider : ITransformProvider
     public void ValidateRoute(TransformRouteValidationContext context)
     {
         var route = context.Route;
-        if (!route.HasAiProxyMarker(out var value))
+        if (!route.HasAiProxyMarker(out _))
         {
             return;
         }
         if (!route.IsAiProxyUpstream())
         {
             context.Errors.Add(new ArgumentException(
-                $"Route '{route.RouteId}': metadata '{UpstreamTransformExtensions.RouteMetadataKey}' must be 'true' or absent, found '{value}'."));
+                $"Route '{route.RouteId}': metadata '{UpstreamTransformExtensions.RouteMetadataKey}' must be 'true' or absent."));
             return;
         }
         if (route.Match.Path is not { } path || !path.StartsWith("/v1/", StringComparison.OrdinalIgnoreCase))
         {
             context.Errors.Add(new ArgumentException(
-                $"Route '{route.RouteId}': an AiProxy route must match a path under /v1/, found '{route.Match.Path}'."));
+                $"Route '{route.RouteId}': an AiProxy route must match a path under /v1/."));
         }
     }
 

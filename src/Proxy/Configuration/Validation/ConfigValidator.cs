@@ -58,6 +58,7 @@ internal static class ConfigValidator
         {
             validator.Validate(context);
         }
+        RawReverseProxyValidator.Validate(configuration, errors);
         if (errors.Count == 0)
         {
             options = bound;
