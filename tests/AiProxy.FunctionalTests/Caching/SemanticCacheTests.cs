@@ -155,6 +155,39 @@ public sealed class SemanticCacheTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Int8AndFp32ProxiesSharingRedis_NeverShareEntries()
+    {
+        await using var redis = await RedisServer.StartNewAsync();
+        var shared = $$""","Redis":{"Configuration":"{{redis.Configuration}}","OperationTimeout":"5s"}""";
+        var int8Config = Config(redis: shared);
+        var fp32Config = Config(semanticExtra: ",\"LocalPrecision\":\"fp32\"", redis: shared);
+        await using var int8 = await ProxyServer.StartAsync(int8Config);
+        await using var int8Peer = await ProxyServer.StartAsync(int8Config);
+        await using var fp32 = await ProxyServer.StartAsync(fp32Config);
+        foreach (var proxy in new[] { int8, int8Peer, fp32 })
+        {
+            await proxy.Services.GetRequiredService<SemanticCacheService>().Ready;
+        }
+
+        await ChatAsync(int8.Client, Ask(Original));
+        await RememberedAsync(int8Peer, 1); // same precision: arrived over pub/sub
+        var fp32Entries = fp32.Services.GetRequiredService<SemanticCacheService>().Entries;
+        var fp32Answer = await ChatAsync(fp32.Client, Ask(Paraphrase));
+        await RememberedAsync(fp32, 1); // its own answer
+        await using var lateFp32 = await ProxyServer.StartAsync(fp32Config); // starts warm from the fp32 list only
+        var late = lateFp32.Services.GetRequiredService<SemanticCacheService>();
+        await late.Ready;
+
+        Assert.StartsWith("minilm-int8", int8.Services.GetRequiredService<SemanticCacheService>().EmbedderId, StringComparison.Ordinal);
+        Assert.Equal("minilm-fp32", late.EmbedderId);
+        Assert.Equal(0, fp32Entries);
+        Assert.Equal((200, "miss"), (fp32Answer.Status, fp32Answer.Cache));
+        Assert.Equal(2, _upstream.RequestCount);
+        Assert.Equal(1, late.Entries);
+        Assert.Equal(1, int8Peer.Services.GetRequiredService<SemanticCacheService>().Entries);
+    }
+
+    [Fact]
     public async Task UpstreamEmbeddings_ObjectForm_EmbedThroughTheirRouteAndHit()
     {
         var embedder = $$""","embedder":{"Type":"openai-compatible","BaseUrl":"{{_upstream.V1}}","Keys":["sk-embed"]}""";

@@ -1,3 +1,5 @@
+using AiProxy.Configuration;
+
 namespace AiProxy.Caching.Semantic;
 
 /// <summary>
@@ -20,6 +22,10 @@ internal sealed class SemanticCacheSettings
     /// <summary>Gets or sets <c>local</c> (all-MiniLM-L6-v2 in process) or a provider name whose <c>/v1/embeddings</c> computes the vectors.</summary>
     /// <value>Defaults to <c>local</c>.</value>
     public string Embeddings { get; set; } = "local";
+
+    /// <summary>Gets or sets how the local embedder computes (weights quantised to int8 at load, or the fp32 model as shipped).</summary>
+    /// <value>Defaults to int8: CPU p99 of a whole lookup 5–6.5 ms against 12–13 ms in fp32, the same eval results (README, Benchmarks).</value>
+    public LocalEmbeddingPrecision LocalPrecision { get; set; } = LocalEmbeddingPrecision.Int8;
 
     /// <summary>Gets or sets the upstream embedding model when <see cref="Embeddings"/> names a provider.</summary>
     public string? Model { get; set; }
