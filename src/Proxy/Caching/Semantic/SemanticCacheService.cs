@@ -50,6 +50,7 @@ internal sealed partial class SemanticCacheService : IDisposable
         _generator = generator;
         // Vectors of different embedders (int8 vs fp32 MiniLM, or an upstream model) are never compared: each has its own Redis log.
         EmbedderId = local?.EmbedderId ?? "upstream-" + settings.Model;
+        Log.Embedder(_logger, EmbedderId);
         var metrics = new SemanticCacheMetrics(meters, ProxyMetrics.MeterName);
         _index = new SemanticIndex(LocalMiniLmEmbeddingGenerator.Dimensions, settings.MaxEntries, settings.MaxBytes, settings.Ttl, time);
         _embedder = new BudgetedEmbedder(generator, settings.EmbeddingBudget, time, loggers.CreateLogger<BudgetedEmbedder>(), metrics);
@@ -149,5 +150,8 @@ internal sealed partial class SemanticCacheService : IDisposable
     {
         [LoggerMessage(4313, LogLevel.Warning, "Remembering an answer in the semantic cache failed ({Error}); it stays in the exact cache only.")]
         public static partial void RememberFailed(ILogger logger, string error);
+
+        [LoggerMessage(4314, LogLevel.Information, "Semantic cache on with embedder {EmbedderId}; replicas share entries only with the same embedder (minilm-int8-7bit: an x86 CPU without VNNI, int8 weights in 7 bits).")]
+        public static partial void Embedder(ILogger logger, string embedderId);
     }
 }
