@@ -8,7 +8,8 @@ namespace AiProxy.Caching.Semantic;
 /// On x86 without VNNI its AVX2 and AVX-512 kernels use <c>vpmaddubsw</c>, which adds two u8×s8 products into an
 /// int16 and saturates: 2 × 255 × 127 = 64 770 &gt; 32 767. With 7-bit weights (±63, what ORT's <c>reduce_range</c>
 /// does) the pair sum stays below 32 767. VNNI (<c>vpdpbusd</c>) accumulates in int32 and cannot saturate, and on ARM64
-/// ONNX Runtime's NEON, dot-product (UDOT/SDOT) and I8MM kernels widen to 32 bits too, so those use the full ±127.
+/// ONNX Runtime's NEON kernel (u8→u16, then <c>umlal</c> into int32), dot-product (UDOT/SDOT) and I8MM kernels cannot
+/// either, so those use the full ±127.
 /// </summary>
 internal static class Int8WeightRange
 {
