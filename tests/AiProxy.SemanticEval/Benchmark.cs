@@ -27,7 +27,7 @@ internal static class Benchmark
         using var model = new LocalMiniLmEmbeddingGenerator();
         var sw = Stopwatch.StartNew();
         model.Embed("warm up");
-        Console.WriteLine($"model load + first embedding: {sw.ElapsedMilliseconds} ms; RSS with model: {Mb(Environment.WorkingSet)}");
+        Console.WriteLine($"{model.EmbedderId}: model load + first embedding: {sw.ElapsedMilliseconds} ms; RSS with model: {Mb(Environment.WorkingSet)}");
         var vectors = EmbedAll(model, texts.SelectMany(t => new[] { t.A, t.B }).Distinct().ToArray());
 
         foreach (var n in new[] { 10_000, 100_000 })
@@ -151,19 +151,19 @@ internal static class Benchmark
         GC.Collect(2, GCCollectionMode.Aggressive, true, true);
         Console.WriteLine($"semantic lookup at {index.Count:N0} entries (embed + search + guards, {e2e.Count} lookups, {hits} hits): p50 {P(e2e, 50)} ms, p99 {P(e2e, 99)} ms; search + guards alone: p50 {P(matchTimes, 50)} ms, p99 {P(matchTimes, 99)} ms");
         Console.WriteLine($"process RSS with the model loaded and {index.Count:N0} entries: {Mb(Environment.WorkingSet)} (GC heap {Mb(GC.GetTotalMemory(false))})");
-        CompareInt8(model, index, texts.Select(t => t.B).ToArray());
+        CompareFp32(model, index, texts.Select(t => t.B).ToArray());
     }
 
     /// <summary>
-    /// The same end-to-end lookups against the same 100k index with the shipped fp32 model and with its weight MatMuls
-    /// quantised to int8 (<see cref="WeightQuantizer"/>), alternating rounds so the machine's load falls on both alike.
+    /// The same end-to-end lookups against the same 100k index with the shipped int8-weight model and with the fp32
+    /// opt-out (<c>LocalPrecision: fp32</c>), alternating rounds so the machine's load falls on both alike.
     /// </summary>
-    private static void CompareInt8(LocalMiniLmEmbeddingGenerator fp32, SemanticIndex index, string[] prompts)
+    private static void CompareFp32(LocalMiniLmEmbeddingGenerator int8, SemanticIndex index, string[] prompts)
     {
-        using var int8 = new LocalMiniLmEmbeddingGenerator(LocalEmbedderTuning.Default with { ModelTransform = WeightQuantizer.Quantize });
-        int8.Embed("warm up");
+        using var fp32 = new LocalMiniLmEmbeddingGenerator(LocalEmbedderTuning.Default with { Precision = AiProxy.Configuration.LocalEmbeddingPrecision.Fp32 });
+        fp32.Embed("warm up");
         var options = new SemanticCacheSettings { Enabled = true };
-        var caches = new[] { fp32, int8 }.Select(m => new SemanticCache(options, new BudgetedEmbedder(m, options.EmbeddingBudget, TimeProvider.System, NullLogger<BudgetedEmbedder>.Instance), index, NullLogger<SemanticCache>.Instance)).ToArray();
+        var caches = new[] { int8, fp32 }.Select(m => new SemanticCache(options, new BudgetedEmbedder(m, options.EmbeddingBudget, TimeProvider.System, NullLogger<BudgetedEmbedder>.Instance), index, NullLogger<SemanticCache>.Instance)).ToArray();
         var times = new[] { new List<double>(), new List<double>() };
         var cpu = new[] { new List<double>(), new List<double>() };
         var sw = new Stopwatch();
@@ -182,8 +182,8 @@ internal static class Benchmark
         }
 
         Console.WriteLine($"semantic lookup at {index.Count:N0} entries, same run, alternating rounds (load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}):");
-        Console.WriteLine($"  fp32 model:        wall p50 {P(times[0], 50)} ms, p99 {P(times[0], 99)} ms; CPU p50 {P(cpu[0], 50)} ms, p99 {P(cpu[0], 99)} ms");
-        Console.WriteLine($"  int8-weight model: wall p50 {P(times[1], 50)} ms, p99 {P(times[1], 99)} ms; CPU p50 {P(cpu[1], 50)} ms, p99 {P(cpu[1], 99)} ms");
+        Console.WriteLine($"  {int8.EmbedderId} (default): wall p50 {P(times[0], 50)} ms, p99 {P(times[0], 99)} ms; CPU p50 {P(cpu[0], 50)} ms, p99 {P(cpu[0], 99)} ms");
+        Console.WriteLine($"  {fp32.EmbedderId} (opt-out): wall p50 {P(times[1], 50)} ms, p99 {P(times[1], 99)} ms; CPU p50 {P(cpu[1], 50)} ms, p99 {P(cpu[1], 99)} ms");
     }
 
     private static string Mb(long bytes) => (bytes / 1048576.0).ToString("F1", CultureInfo.InvariantCulture) + " MB";

@@ -17,7 +17,7 @@ internal static class Evaluation
 {
     private static readonly string[] Categories = ["paraphrase", "negation", "numbers", "entities", "ordering", "language", "unrelated"];
 
-    /// <summary>Gets or sets the local model's settings (eval-int8 sets the weight-quantised model).</summary>
+    /// <summary>Gets or sets the local model's settings (eval-fp32 sets the fp32 model, eval-7bit the 7-bit weight range).</summary>
     public static LocalEmbedderTuning? Tuning { get; set; }
 
     public static int Run(string pairsPath, string? markdownPath)
@@ -178,7 +178,7 @@ internal static class Evaluation
     {
         var options = new SemanticCacheSettings { Enabled = true, Threshold = threshold };
         var index = new SemanticIndex(LocalMiniLmEmbeddingGenerator.Dimensions, options.MaxEntries, options.MaxBytes, options.Ttl, TimeProvider.System);
-        var embedder = new BudgetedEmbedder(new LocalMiniLmEmbeddingGenerator(), options.EmbeddingBudget, TimeProvider.System, NullLogger<BudgetedEmbedder>.Instance);
+        var embedder = new BudgetedEmbedder(new LocalMiniLmEmbeddingGenerator(Tuning), options.EmbeddingBudget, TimeProvider.System, NullLogger<BudgetedEmbedder>.Instance);
         var cache = new SemanticCache(options, embedder, index, NullLogger<SemanticCache>.Instance);
         foreach (var a in pairs.Select(p => p.A).Distinct(StringComparer.Ordinal))
         {

@@ -1,4 +1,5 @@
 using AiProxy.Caching.Semantic;
+using AiProxy.Configuration;
 
 namespace AiProxy.SemanticEval;
 
@@ -18,6 +19,12 @@ internal static class Program
         throw new FileNotFoundException("tests/SemanticEval/pairs.jsonl not found above " + AppContext.BaseDirectory);
     }
 
+    /// <summary>The shipped default (int8, weight range for this CPU), the fp32 opt-out, or int8 forced to the 7-bit range.</summary>
+    internal static LocalEmbedderTuning TuningOf(string mode) =>
+        mode.EndsWith("-fp32", StringComparison.Ordinal) || mode == "fp32" ? LocalEmbedderTuning.Default with { Precision = LocalEmbeddingPrecision.Fp32 }
+        : mode.EndsWith("-7bit", StringComparison.Ordinal) ? LocalEmbedderTuning.Default with { WeightRange = Int8WeightRange.Reduced }
+        : LocalEmbedderTuning.Default;
+
     public static int Main(string[] args)
     {
         var mode = args.Length > 0 ? args[0] : "eval";
@@ -32,18 +39,18 @@ internal static class Program
                 return EmbeddingBench.Run(FindPairs(), args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2);
             case "profile":
                 return EmbeddingBench.Profile(FindPairs());
-            case "eval-int8":
-                Evaluation.Tuning = LocalEmbedderTuning.Default with { ModelTransform = WeightQuantizer.Quantize };
+            case "agree":
+                return AgreementCheck.Run(FindPairs());
+            case "load":
+                return LoadBench.Run(args.Length > 1 ? args[1] : "int8");
+            case "eval" or "eval-fp32" or "eval-7bit":
+                Evaluation.Tuning = TuningOf(mode);
                 return Evaluation.Run(FindPairs(), args.Length > 1 ? args[1] : null);
-            case "holdout-int8":
-                Evaluation.Tuning = LocalEmbedderTuning.Default with { ModelTransform = WeightQuantizer.Quantize };
-                return Evaluation.Run(Path.Combine(Path.GetDirectoryName(FindPairs())!, "holdout.jsonl"), args.Length > 1 ? args[1] : null);
-            case "eval":
-                return Evaluation.Run(FindPairs(), args.Length > 1 ? args[1] : null);
-            case "holdout":
+            case "holdout" or "holdout-fp32" or "holdout-7bit":
+                Evaluation.Tuning = TuningOf(mode);
                 return Evaluation.Run(Path.Combine(Path.GetDirectoryName(FindPairs())!, "holdout.jsonl"), args.Length > 1 ? args[1] : null);
             default:
-                Console.Error.WriteLine("usage: [eval|holdout|bench|embed [rounds]|wrapper] [markdown-output-path]");
+                Console.Error.WriteLine("usage: [eval|eval-fp32|eval-7bit|holdout|holdout-fp32|holdout-7bit|bench|embed [rounds]|profile|load int8|int8-7bit|fp32|agree|wrapper] [markdown-output-path]");
                 return 2;
         }
     }

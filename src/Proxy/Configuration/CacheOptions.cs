@@ -38,6 +38,10 @@ public sealed class SemanticCacheOptions
     /// <summary>Gets or sets the embedder: <c>"local"</c> (the default) or <c>{ "Provider": "openai", "Model": "text-embedding-3-small" }</c>.</summary>
     public SemanticEmbeddingsOptions? Embeddings { get; set; }
 
+    /// <summary>Gets or sets how the local embedder computes: <c>int8</c> (weights quantised at load) or <c>fp32</c> (the model as shipped).</summary>
+    /// <value>Defaults to <c>int8</c>. Only with <c>"Embeddings": "local"</c>; replicas of different precisions never share entries.</value>
+    public string? LocalPrecision { get; set; }
+
     /// <summary>Gets or sets the provider of an upstream embedding model: the older, flattened spelling of <c>Embeddings.Provider</c>.</summary>
     public string? Provider { get; set; }
 

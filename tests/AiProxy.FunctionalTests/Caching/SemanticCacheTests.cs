@@ -137,7 +137,10 @@ public sealed class SemanticCacheTests : IAsyncLifetime
     {
         await using var redis = await RedisServer.StartNewAsync();
         // A generous Redis call bound: this test is about sharing, and a 250 ms L2 read timing out on a loaded machine is a miss.
-        var config = Config(redis: $$""","Redis":{"Configuration":"{{redis.Configuration}}","OperationTimeout":"5s"}""");
+        // The same for the embedding: the second proxy's first lookup loads and quantises the model (0.5-0.7 s on a quiet
+        // core, over 2 s at load 20 on this 2-core box), and over budget it would be a miss.
+        var config = Config(redis: $$""","Redis":{"Configuration":"{{redis.Configuration}}","OperationTimeout":"5s"}""")
+            .Replace("\"EmbeddingBudget\":\"2s\"", "\"EmbeddingBudget\":\"20s\"", StringComparison.Ordinal);
         await using var first = await ProxyServer.StartAsync(config);
         await using var second = await ProxyServer.StartAsync(config);
         await first.Services.GetRequiredService<SemanticCacheService>().Ready;
@@ -152,6 +155,39 @@ public sealed class SemanticCacheTests : IAsyncLifetime
         Assert.Equal("semantic-hit", hit.Cache);
         Assert.Equal(1, _upstream.RequestCount);
         Assert.Equal(1, third.Services.GetRequiredService<SemanticCacheService>().Entries);
+    }
+
+    [Fact]
+    public async Task Int8AndFp32ProxiesSharingRedis_NeverShareEntries()
+    {
+        await using var redis = await RedisServer.StartNewAsync();
+        var shared = $$""","Redis":{"Configuration":"{{redis.Configuration}}","OperationTimeout":"5s"}""";
+        var int8Config = Config(redis: shared);
+        var fp32Config = Config(semanticExtra: ",\"LocalPrecision\":\"fp32\"", redis: shared);
+        await using var int8 = await ProxyServer.StartAsync(int8Config);
+        await using var int8Peer = await ProxyServer.StartAsync(int8Config);
+        await using var fp32 = await ProxyServer.StartAsync(fp32Config);
+        foreach (var proxy in new[] { int8, int8Peer, fp32 })
+        {
+            await proxy.Services.GetRequiredService<SemanticCacheService>().Ready;
+        }
+
+        await ChatAsync(int8.Client, Ask(Original));
+        await RememberedAsync(int8Peer, 1); // same precision: arrived over pub/sub
+        var fp32Entries = fp32.Services.GetRequiredService<SemanticCacheService>().Entries;
+        var fp32Answer = await ChatAsync(fp32.Client, Ask(Paraphrase));
+        await RememberedAsync(fp32, 1); // its own answer
+        await using var lateFp32 = await ProxyServer.StartAsync(fp32Config); // starts warm from the fp32 list only
+        var late = lateFp32.Services.GetRequiredService<SemanticCacheService>();
+        await late.Ready;
+
+        Assert.StartsWith("minilm-int8", int8.Services.GetRequiredService<SemanticCacheService>().EmbedderId, StringComparison.Ordinal);
+        Assert.Equal("minilm-fp32", late.EmbedderId);
+        Assert.Equal(0, fp32Entries);
+        Assert.Equal((200, "miss"), (fp32Answer.Status, fp32Answer.Cache));
+        Assert.Equal(2, _upstream.RequestCount);
+        Assert.Equal(1, late.Entries);
+        Assert.Equal(1, int8Peer.Services.GetRequiredService<SemanticCacheService>().Entries);
     }
 
     [Fact]

@@ -17,54 +17,60 @@ internal static class EmbeddedModelFiles
     /// <summary>Returns the bytes of one embedded resource.</summary>
     public static byte[] Read(string resourceName)
     {
-        var path = Path.Combine(AppContext.BaseDirectory, AssemblyName + ".dll");
-        return File.Exists(path) ? ReadFromFile(path, resourceName) : ReadFromLoadedAssembly(resourceName);
-    }
-
-    private static byte[] ReadFromFile(string path, string resourceName)
-    {
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.RandomAccess);
-        long offset;
-        using (var pe = new PEReader(file, PEStreamOptions.LeaveOpen))
-        {
-            var metadata = pe.GetMetadataReader();
-            var directory = pe.PEHeaders.CorHeader?.ResourcesDirectory ?? throw new InvalidOperationException(AssemblyName + " has no resources");
-            if (!pe.PEHeaders.TryGetDirectoryOffset(directory, out var start))
-            {
-                throw new InvalidOperationException(AssemblyName + " resources directory not found");
-            }
-
-            offset = -1;
-            foreach (var handle in metadata.ManifestResources)
-            {
-                var resource = metadata.GetManifestResource(handle);
-                if (metadata.StringComparer.Equals(resource.Name, resourceName))
-                {
-                    offset = start + resource.Offset;
-                    break;
-                }
-            }
-
-            if (offset < 0)
-            {
-                throw new InvalidOperationException("resource not found: " + resourceName);
-            }
-        }
-
-        // Each managed resource is a 4-byte little-endian length followed by the bytes.
-        Span<byte> length = stackalloc byte[4];
-        file.Position = offset;
-        file.ReadExactly(length);
-        var bytes = new byte[BitConverter.ToInt32(length)];
-        file.ReadExactly(bytes);
-        return bytes;
-    }
-
-    private static byte[] ReadFromLoadedAssembly(string resourceName)
-    {
-        using var stream = Assembly.Load(AssemblyName).GetManifestResourceStream(resourceName) ?? throw new InvalidOperationException("resource not found: " + resourceName);
+        using var stream = OpenRead(resourceName);
         var bytes = new byte[stream.Length];
         stream.ReadExactly(bytes);
         return bytes;
+    }
+
+    /// <summary>
+    /// Opens one embedded resource as a read-only stream that ends where the resource ends: a parser can read it
+    /// straight from the file, with no managed copy of the whole resource (and no mapped image) on the side.
+    /// </summary>
+    public static Stream OpenRead(string resourceName)
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, AssemblyName + ".dll");
+        if (!File.Exists(path))
+        {
+            return Assembly.Load(AssemblyName).GetManifestResourceStream(resourceName) ?? throw new InvalidOperationException("resource not found: " + resourceName);
+        }
+
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+        try
+        {
+            var offset = Locate(file, resourceName);
+            // Each managed resource is a 4-byte little-endian length followed by the bytes.
+            Span<byte> length = stackalloc byte[4];
+            file.Position = offset;
+            file.ReadExactly(length);
+            return new BoundedReadStream(file, BitConverter.ToInt32(length));
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    private static long Locate(FileStream file, string resourceName)
+    {
+        using var pe = new PEReader(file, PEStreamOptions.LeaveOpen);
+        var metadata = pe.GetMetadataReader();
+        var directory = pe.PEHeaders.CorHeader?.ResourcesDirectory ?? throw new InvalidOperationException(AssemblyName + " has no resources");
+        if (!pe.PEHeaders.TryGetDirectoryOffset(directory, out var start))
+        {
+            throw new InvalidOperationException(AssemblyName + " resources directory not found");
+        }
+
+        foreach (var handle in metadata.ManifestResources)
+        {
+            var resource = metadata.GetManifestResource(handle);
+            if (metadata.StringComparer.Equals(resource.Name, resourceName))
+            {
+                return start + resource.Offset;
+            }
+        }
+
+        throw new InvalidOperationException("resource not found: " + resourceName);
     }
 }

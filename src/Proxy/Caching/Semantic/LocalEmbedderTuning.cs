@@ -1,3 +1,5 @@
+using AiProxy.Configuration;
+
 namespace AiProxy.Caching.Semantic;
 
 /// <summary>
@@ -25,10 +27,19 @@ internal sealed record LocalEmbedderTuning
     /// <summary>Gets the file prefix of an ONNX Runtime profile (per-operator times) to write; null writes none.</summary>
     public string? ProfilePrefix { get; init; }
 
-    /// <summary>Gets a rewrite of model.onnx before the session loads it (the bench tries a weight-quantised model); null loads it as shipped.</summary>
-    public Func<byte[], byte[]>? ModelTransform { get; init; }
+    /// <summary>Gets the precision of the weight MatMuls: int8 (quantised at load, the default) or fp32 (the model as shipped).</summary>
+    public LocalEmbeddingPrecision Precision { get; init; } = LocalEmbeddingPrecision.Int8;
+
+    /// <summary>Gets the int8 weight range (127 or 63); null picks it for this CPU (<see cref="Int8WeightRange.ForThisCpu"/>). Tests set both.</summary>
+    public int? WeightRange { get; init; }
+
+    /// <summary>Gets the weight range an int8 model is quantised to.</summary>
+    public int EffectiveWeightRange => WeightRange ?? Int8WeightRange.ForThisCpu;
+
+    /// <summary>Gets the embedder's identity: vectors of different identities must never be compared (int8 vs fp32, or 7-bit).</summary>
+    public string EmbedderId => Precision == LocalEmbeddingPrecision.Fp32 ? "minilm-fp32" : "minilm-" + Int8WeightRange.Describe(EffectiveWeightRange);
 
     /// <summary>Gets a label for bench output.</summary>
     public string Describe() =>
-        $"intra={IntraOpThreads} prepack={(Prepacking ? "on" : "off")} arena={(CpuArena ? "on" : "off")} daz={(DenormalAsZero ? "on" : "off")}{(ModelTransform is null ? "" : " int8-weights")}";
+        $"{EmbedderId} intra={IntraOpThreads} prepack={(Prepacking ? "on" : "off")} arena={(CpuArena ? "on" : "off")} daz={(DenormalAsZero ? "on" : "off")}";
 }

@@ -42,23 +42,30 @@ internal sealed partial class SemanticCacheService : IDisposable
 
         var settings = SemanticCacheSettingsFactory.Create(semantic, options.Ttl);
         _maxTurns = settings.MaxTurns;
-        IEmbeddingGenerator<string, Embedding<float>> generator = settings.Embeddings == "local"
-            ? new LocalMiniLmEmbeddingGenerator()
-            : new UpstreamEmbeddingGenerator(new HttpClient(new LoopbackEmbeddingHandler(server)) { BaseAddress = new Uri("http://loopback/v1/") },
+        var local = settings.Embeddings == "local" ? new LocalMiniLmEmbeddingGenerator(LocalEmbedderTuning.Default with { Precision = settings.LocalPrecision }) : null;
+        IEmbeddingGenerator<string, Embedding<float>> generator = local
+            ?? (IEmbeddingGenerator<string, Embedding<float>>)new UpstreamEmbeddingGenerator(
+                new HttpClient(new LoopbackEmbeddingHandler(server)) { BaseAddress = new Uri("http://loopback/v1/") },
                 settings.Model!, dimensions: LocalMiniLmEmbeddingGenerator.Dimensions);
         _generator = generator;
+        // Vectors of different embedders (int8 vs fp32 MiniLM, or an upstream model) are never compared: each has its own Redis log.
+        EmbedderId = local?.EmbedderId ?? "upstream-" + settings.Model;
+        Log.Embedder(_logger, EmbedderId);
         var metrics = new SemanticCacheMetrics(meters, ProxyMetrics.MeterName);
         _index = new SemanticIndex(LocalMiniLmEmbeddingGenerator.Dimensions, settings.MaxEntries, settings.MaxBytes, settings.Ttl, time);
         _embedder = new BudgetedEmbedder(generator, settings.EmbeddingBudget, time, loggers.CreateLogger<BudgetedEmbedder>(), metrics);
         _cache = new SemanticCache(settings, _embedder, _index, loggers.CreateLogger<SemanticCache>(), metrics);
         if (redis.IsConfigured)
         {
-            _replication = new SemanticIndexReplication(redis, _index, _logger);
+            _replication = new SemanticIndexReplication(redis, _index, EmbedderId, _logger);
         }
     }
 
     /// <summary>Gets a value indicating whether <c>Cache.Semantic.Enabled</c> was set at start-up.</summary>
     public bool IsEnabled => _cache is not null;
+
+    /// <summary>Gets the identity of the embedder whose vectors this replica stores and shares; null while the semantic cache is off.</summary>
+    internal string? EmbedderId { get; }
 
     /// <summary>Gets the number of prompts in the index (for tests and diagnostics).</summary>
     internal long Entries => _index?.Count ?? 0;
@@ -143,5 +150,8 @@ internal sealed partial class SemanticCacheService : IDisposable
     {
         [LoggerMessage(4313, LogLevel.Warning, "Remembering an answer in the semantic cache failed ({Error}); it stays in the exact cache only.")]
         public static partial void RememberFailed(ILogger logger, string error);
+
+        [LoggerMessage(4314, LogLevel.Information, "Semantic cache on with embedder {EmbedderId}; replicas share entries only with the same embedder (minilm-int8-7bit: an x86 CPU without VNNI, int8 weights in 7 bits).")]
+        public static partial void Embedder(ILogger logger, string embedderId);
     }
 }

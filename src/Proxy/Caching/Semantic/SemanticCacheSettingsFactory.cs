@@ -16,6 +16,7 @@ internal static class SemanticCacheSettingsFactory
             settings.Embeddings = provider;
             settings.Model = model;
         }
+        settings.LocalPrecision = LocalEmbeddingPrecisionNames.Table.Parse(options.LocalPrecision, LocalEmbeddingPrecision.Int8);
         if (Duration.TryParse(options.EmbeddingBudget, out var budget) && budget > TimeSpan.Zero) settings.EmbeddingBudget = budget;
         if (options.MaxTurns is { } turns) settings.MaxTurns = turns;
         if (options.MaxEntries is { } entries) settings.MaxEntries = entries;

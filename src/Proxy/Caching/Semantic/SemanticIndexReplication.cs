@@ -12,8 +12,6 @@ namespace AiProxy.Caching.Semantic;
 /// </summary>
 internal sealed partial class SemanticIndexReplication : IDisposable
 {
-    public static readonly RedisChannel Channel = RedisChannel.Literal("aiproxy:semantic:add");
-    public const string LogKey = "aiproxy:semantic:log";
     private const int SenderIdLength = 16;
 
     private readonly IRedisConnection _redis;
@@ -23,13 +21,28 @@ internal sealed partial class SemanticIndexReplication : IDisposable
     private ISubscriber? _subscriber;
     private int _loaded;
 
-    public SemanticIndexReplication(IRedisConnection redis, SemanticIndex index, ILogger logger)
+    public SemanticIndexReplication(IRedisConnection redis, SemanticIndex index, string embedderId, ILogger logger)
     {
+        // One list and one channel per embedder: a replica never even loads vectors another embedder made.
+        LogKey = LogKeyOf(embedderId);
+        Channel = RedisChannel.Literal(ChannelOf(embedderId));
         _redis = redis;
         _index = index;
         _logger = logger;
         Ready = StartAsync();
     }
+
+    /// <summary>Gets the Redis list holding the shared entries of this replica's embedder.</summary>
+    public string LogKey { get; }
+
+    /// <summary>Gets the channel on which this replica's embedder's new entries are published.</summary>
+    public RedisChannel Channel { get; }
+
+    /// <summary>Returns the Redis list of an embedder's entries (<c>aiproxy:semantic:{embedder}:log</c>).</summary>
+    public static string LogKeyOf(string embedderId) => $"aiproxy:semantic:{embedderId}:log";
+
+    /// <summary>Returns the channel of an embedder's new entries (<c>aiproxy:semantic:{embedder}:add</c>).</summary>
+    public static string ChannelOf(string embedderId) => $"aiproxy:semantic:{embedderId}:add";
 
     /// <summary>Completes when the stored entries are loaded and the channel is subscribed (or Redis could not be reached).</summary>
     public Task Ready { get; }

