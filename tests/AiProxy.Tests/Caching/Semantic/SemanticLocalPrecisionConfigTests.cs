@@ -38,8 +38,8 @@ public sealed class SemanticLocalPrecisionConfigTests
     }
 
     [Theory]
-    [InlineData("""{"LocalPrecision":"fp16"}""", "$.AiProxy.Cache.Semantic.LocalPrecision: unknown local embedding precision 'fp16'; one of: int8, fp32")]
-    [InlineData("""{"LocalPrecision":""}""", "$.AiProxy.Cache.Semantic.LocalPrecision: unknown local embedding precision ''")]
+    [InlineData("""{"LocalPrecision":"fp16"}""", "$.AiProxy.Cache.Semantic.LocalPrecision: unknown local embedding precision; one of: int8, fp32")]
+    [InlineData("""{"LocalPrecision":""}""", "$.AiProxy.Cache.Semantic.LocalPrecision: unknown local embedding precision; one of: int8, fp32")]
     [InlineData("""{"Embeddings":{"Provider":"openai","Model":"text-embedding-3-small"},"LocalPrecision":"fp32"}""", "$.AiProxy.Cache.Semantic.LocalPrecision: LocalPrecision applies to \"Embeddings\": \"local\" only")]
     [InlineData("""{"Provider":"openai","Model":"text-embedding-3-small","LocalPrecision":"int8"}""", "$.AiProxy.Cache.Semantic.LocalPrecision: LocalPrecision applies to \"Embeddings\": \"local\" only")]
     public void LocalPrecision_Wrong_IsAClearError(string semantic, string expected)
