@@ -51,6 +51,7 @@ public sealed class SchemaSyncTests
     [InlineData("$.properties.AiProxy.properties.Routes.items.properties.Cache.properties.Mode", "CacheModes")]
     [InlineData("$.properties.AiProxy.properties.Cache.properties.Mode", "CacheModes")]
     [InlineData("$.$defs.EmbeddingsName", "Embeddings")]
+    [InlineData("$.properties.AiProxy.properties.Cache.properties.Semantic.properties.LocalPrecision", "LocalPrecisions")]
     [InlineData("$.properties.AiProxy.properties.Clients.additionalProperties.properties.Priority", "Priorities")]
     [InlineData("$.properties.AiProxy.properties.Providers.additionalProperties.properties.ReservedKeys.items.properties.ReservedFor", "Priorities")]
     public void SchemaEnum_NameTable_MatchesTheValidator(string schemaPath, string table)
@@ -73,6 +74,7 @@ public sealed class SchemaSyncTests
             "BalanceModes" => BalanceModeNames.Table.Names,
             "CacheModes" => CacheModeNames.Table.Names,
             "Priorities" => PriorityClassNames.Table.Names,
+            "LocalPrecisions" => LocalEmbeddingPrecisionNames.Table.Names,
             _ => EmbeddingsSourceNames.Table.Names,
         };
         Assert.Equal(expected, values);
