@@ -54,7 +54,7 @@ public sealed class FirstEventProbeTests
         Assert.Null(error);
         // Not retried (the last attempt), the stream goes on: it fails the same way, for the SSE writer to report.
         // (A pipe completed with an error throws at once, so nothing was held here.)
-        await Assert.ThrowsAsync<IOException>(async () => await held.ReadAsync(new byte[64]));
+        await Assert.ThrowsAsync<IOException>(async () => _ = await held.ReadAsync(new byte[64]));
         held.Dispose();
     }
 
