@@ -28,8 +28,11 @@ internal static class FirstEventProbe
     private const int MaxHeld = 64 * 1024;
 
     /// <summary>Reads until the first data event, the end of the body, a failure or <paramref name="timeout"/>.</summary>
-    /// <returns>The kind, and for <see cref="FirstEventKind.Content"/> the body to stream (the held bytes, then the rest).</returns>
-    public static async ValueTask<(FirstEventKind Kind, HeldSseBody? Body)> ReadAsync(Stream inner, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+    /// <returns>
+    /// The kind; the body to stream if the attempt is not retried (the held bytes, then the rest, or the failure again);
+    /// and for <see cref="FirstEventKind.InBandError"/> a copy of the error event's <c>data:</c> payload, to classify it.
+    /// </returns>
+    public static async ValueTask<(FirstEventKind Kind, HeldSseBody Body, byte[]? ErrorData)> ReadAsync(Stream inner, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
         var buffer = ArrayPool<byte>.Shared.Rent(InitialBuffer);
@@ -42,7 +45,7 @@ internal static class FirstEventProbe
                 {
                     if (buffer.Length >= MaxHeld)
                     {
-                        return Keep(ref buffer, filled, null, inner);
+                        return (FirstEventKind.Content, Keep(ref buffer, filled, null, inner), null);
                     }
                     buffer = Grow(buffer, filled);
                 }
@@ -64,26 +67,26 @@ internal static class FirstEventProbe
                     catch (TimeoutException)
                     {
                         // Slow first event: stream as before; the read in flight continues inside the held body.
-                        return Keep(ref buffer, filled, pending, inner);
+                        return (FirstEventKind.Content, Keep(ref buffer, filled, pending, inner), null);
                     }
                 }
 
-                if (n == 0)
-                {
-                    // Ended: a last event without its blank line still counts; comments alone do not.
-                    var last = Classify(buffer.AsSpan(0, filled), atEnd: true) ?? FirstEventKind.Failed;
-                    return last == FirstEventKind.Content ? Keep(ref buffer, filled, null, inner) : (last, null);
-                }
+                // Ended: a last event without its blank line still counts; comments alone do not.
+                var atEnd = n == 0;
                 filled += n;
-                if (Classify(buffer.AsSpan(0, filled), atEnd: false) is { } found)
+                var found = Classify(buffer.AsSpan(0, filled), atEnd, out var evt);
+                if (found is not null || atEnd)
                 {
-                    return found == FirstEventKind.Content ? Keep(ref buffer, filled, null, inner) : (found, null);
+                    var kind = found ?? FirstEventKind.Failed;
+                    var data = kind == FirstEventKind.InBandError ? SseEvents.DataOf(buffer.AsSpan(evt)).ToArray() : null;
+                    return (kind, Keep(ref buffer, filled, null, inner), data);
                 }
             }
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException || ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            return (FirstEventKind.Failed, null);
+            // Streamed on anyway (the last attempt), the body hands out what was held and then fails the same way.
+            return (FirstEventKind.Failed, Keep(ref buffer, filled, Task.FromException<int>(ex), inner), null);
         }
         finally
         {
@@ -95,8 +98,13 @@ internal static class FirstEventProbe
     }
 
     /// <summary>Returns the kind of the first data event in <paramref name="bytes"/>, or null when none is complete yet.</summary>
-    internal static FirstEventKind? Classify(ReadOnlySpan<byte> bytes, bool atEnd)
+    internal static FirstEventKind? Classify(ReadOnlySpan<byte> bytes, bool atEnd) => Classify(bytes, atEnd, out _);
+
+    /// <summary>As <see cref="Classify(ReadOnlySpan{byte}, bool)"/>, with where the first data event lies in <paramref name="all"/>.</summary>
+    private static FirstEventKind? Classify(ReadOnlySpan<byte> all, bool atEnd, out Range dataEvent)
     {
+        dataEvent = default;
+        var bytes = all;
         while (!bytes.IsEmpty)
         {
             var end = EventEnd(bytes);
@@ -111,6 +119,8 @@ internal static class FirstEventProbe
             var evt = bytes[..end];
             if (HasData(evt))
             {
+                var start = all.Length - bytes.Length;
+                dataEvent = start..(start + end);
                 return IsError(evt) ? FirstEventKind.InBandError : FirstEventKind.Content;
             }
             bytes = bytes[end..];
@@ -163,10 +173,10 @@ internal static class FirstEventProbe
         return bigger;
     }
 
-    private static (FirstEventKind, HeldSseBody?) Keep(ref byte[] buffer, int filled, Task<int>? pending, Stream inner)
+    private static HeldSseBody Keep(ref byte[] buffer, int filled, Task<int>? pending, Stream inner)
     {
         var body = new HeldSseBody(buffer, filled, pending, inner);
         buffer = null!; // owned by the held body now
-        return (FirstEventKind.Content, body);
+        return body;
     }
 }

@@ -58,6 +58,10 @@ internal sealed class HeldSseBody : ReadOnlyStreamBase
             {
                 ArrayPool<byte>.Shared.Return(held);
             }
+            if (_pending is { IsFaulted: true } failed)
+            {
+                _ = failed.Exception; // the probe's failure, handed on but never read (the attempt was retried): observed here
+            }
             _held = null;
         }
         base.Dispose(disposing);

@@ -29,8 +29,17 @@ internal sealed class ObservedResponseTransform : ResponseTransform
     public override ValueTask ApplyAsync(ResponseTransformContext context)
     {
         var response = context.ProxyResponse;
-        if (response is null || context.SuppressResponseBody || _select(context.HttpContext) is not { Request: { } request } observed)
+        if (response is null || context.SuppressResponseBody)
         {
+            return default;
+        }
+        var observed = _select(context.HttpContext);
+        if (observed.Request is not { } request)
+        {
+            if (observed.PassThrough && _streamsEnding.CanBeCanceled)
+            {
+                EndAtDrain(context, response);
+            }
             return default;
         }
 
@@ -63,5 +72,24 @@ internal sealed class ObservedResponseTransform : ResponseTransform
             response.Content = new ObservedContent(response.Content, inner => new JsonResponseStream(inner, request, MaxObservedJsonBytes));
         }
         return default;
+    }
+
+    /// <summary>
+    /// A pass-through answer is not observed, but it must not outlive the drain either: an SSE body ends with the
+    /// <c>server_shutting_down</c> error event (whole events only, never <c>[DONE]</c>), any other body is aborted, so the client
+    /// sees a cut rather than a body that looks complete and the upstream request is cancelled before the host stops.
+    /// </summary>
+    private void EndAtDrain(ResponseTransformContext context, HttpResponseMessage response)
+    {
+        var http = context.HttpContext;
+        if (response.Content.Headers.ContentType?.MediaType is "text/event-stream")
+        {
+            var aborted = http.RequestAborted;
+            var ending = _streamsEnding;
+            response.Content = new ObservedContent(response.Content, inner => SseEventStream.Create(inner, expectDone: false, aborted, streamsEnding: ending));
+            http.Response.Headers.ContentLength = null;
+            return;
+        }
+        http.Response.RegisterForDispose(_streamsEnding.UnsafeRegister(static state => ((HttpContext)state!).Abort(), http));
     }
 }

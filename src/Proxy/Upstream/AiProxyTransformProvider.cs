@@ -78,8 +78,10 @@ internal sealed class AiProxyTransformProvider : ITransformProvider
             .AddObservedResponse(_body);
     }
 
-    private static ObservedRequest Observe(HttpContext context)
-        => context.Features.Get<AiRequestFeature>() is { } feature && feature.Operation != AiOperation.PassThrough
-            ? new ObservedRequest(feature, ExpectDone: feature.Operation is AiOperation.ChatCompletions or AiOperation.Completions)
-            : default;
+    private static ObservedRequest Observe(HttpContext context) => context.Features.Get<AiRequestFeature>() switch
+    {
+        null => default,
+        { Operation: AiOperation.PassThrough } => new ObservedRequest(null, ExpectDone: false, PassThrough: true),
+        var feature => new ObservedRequest(feature, ExpectDone: feature.Operation is AiOperation.ChatCompletions or AiOperation.Completions),
+    };
 }

@@ -95,7 +95,8 @@ internal sealed class UpstreamAttemptRunner
         properties.Set(Keys.Provider, provider);
         properties.Set(Keys.Lease, lease);
         properties.Set(Keys.RetryAllowed, retryAllowed);
-        properties.Set(Keys.FirstEventHold, retryAllowed ? policy.FirstEventTimeout : TimeSpan.Zero);
+        // On the last attempt a keyed stream is still read up to its first event (not retried): an in-band 429 or 401 must reach the key.
+        properties.Set(Keys.FirstEventHold, retryAllowed || lease is not null ? policy.FirstEventTimeout : TimeSpan.Zero);
         properties.Set(Keys.AttemptStart, now);
         properties.Set(Keys.Answer, default);
         feature.AttemptTimestamp = now;

@@ -63,26 +63,29 @@ internal static class UpstreamErrorBody
     /// Replaces the body of an upstream key rejection that goes back to the client with the proxy's own error: providers
     /// echo the key they were sent in it (OpenAI a masked form, some servers all of it), and that key is not the client's.
     /// </summary>
-    public static void WithholdKeyRejection(HttpResponseMessage response, HttpResponse client, string provider, string keyId, int status)
+    /// <remarks>With <c>asEvent</c> (the rejection came as a stream's first event under a 200) the replacement is an SSE error event.</remarks>
+    public static void WithholdKeyRejection(HttpResponseMessage response, HttpResponse client, string provider, string keyId, int status, bool asEvent = false)
     {
-        var payload = new OpenAIErrorResponse
+        var message = $"The upstream provider '{provider}' rejected its API key {keyId} (HTTP {status}); the key is taken out of use until its secret changes. "
+            + "The provider's own message is withheld because it can echo the key.";
+        byte[] bytes;
+        if (asEvent)
         {
-            Error = new OpenAIError
-            {
-                Message = $"The upstream provider '{provider}' rejected its API key {keyId} (HTTP {status}); the key is taken out of use until its secret changes. "
-                    + "The provider's own message is withheld because it can echo the key.",
-                Type = "server_error",
-                Code = "upstream_key_rejected",
-            },
-        };
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(payload, ProxyJsonContext.Relaxed.OpenAIErrorResponse);
+            bytes = ProxyErrors.SseErrorEvent(message, "server_error", "upstream_key_rejected");
+        }
+        else
+        {
+            var payload = new OpenAIErrorResponse { Error = new OpenAIError { Message = message, Type = "server_error", Code = "upstream_key_rejected" } };
+            bytes = JsonSerializer.SerializeToUtf8Bytes(payload, ProxyJsonContext.Relaxed.OpenAIErrorResponse);
+        }
+        var mediaType = asEvent ? "text/event-stream" : "application/json";
         var content = new ByteArrayContent(bytes);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
         response.Content.Dispose();
         response.Content = content;
         // The upstream's headers were already copied to the client's response: make them describe the new body.
         client.Headers.ContentLength = bytes.Length;
-        client.ContentType = "application/json";
+        client.ContentType = mediaType;
         client.Headers.ContentEncoding = default;
     }
 

@@ -41,14 +41,15 @@ internal sealed class UpstreamOutcomeTransform : ResponseTransform
         }
 
         var properties = attempt.Properties;
-        var error = KeyErrorClassifier.Classify(status, default);
-        properties.GetValue(Keys.Lease, null)?.Complete(status, response.Headers, error);
         var feature = context.HttpContext.Features.Get<AiRequestFeature>();
         if (status is >= 200 and < 300 && response.Content.Headers.ContentType?.MediaType is "text/event-stream"
             && feature is not null && properties.GetValue(Keys.FirstEventHold, TimeSpan.Zero) is { Ticks: > 0 } hold)
         {
+            // The key's outcome waits for the first event: an in-band 429 or 401 must cool or disable it as the HTTP one would.
             return HoldForFirstEventAsync(context, response, properties, provider, feature, hold);
         }
+        var error = KeyErrorClassifier.Classify(status, default);
+        properties.GetValue(Keys.Lease, null)?.Complete(status, response.Headers, error);
         Record(context, properties, provider, feature, status, error);
         return default;
     }
@@ -64,40 +65,61 @@ internal sealed class UpstreamOutcomeTransform : ResponseTransform
     private async ValueTask HoldForFirstEventAsync(ResponseTransformContext context, HttpResponseMessage response, ResilienceProperties properties,
         ProviderRuntime provider, AiRequestFeature feature, TimeSpan hold)
     {
+        var lease = properties.GetValue(Keys.Lease, null);
+        var status = (int)response.StatusCode;
         Stream? inner = null;
-        HeldSseBody? body;
+        (FirstEventKind Kind, HeldSseBody Body, byte[]? ErrorData) first;
         try
         {
             inner = await response.Content.ReadAsStreamAsync(context.CancellationToken).ConfigureAwait(false);
-            (_, body) = await FirstEventProbe.ReadAsync(inner, hold, _time, context.CancellationToken).ConfigureAwait(false);
+            first = await FirstEventProbe.ReadAsync(inner, hold, _time, context.CancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (context.HttpContext.RequestAborted.IsCancellationRequested)
         {
             // The client left while the answer was held: nothing to send, and not the provider's failure.
             inner?.Dispose();
+            lease?.Complete(status, response.Headers, KeyErrorKind.None);
             provider.Breaker.Abandon();
             context.SuppressResponseBody = true;
-            properties.Set(Keys.Answer, new UpstreamAnswer((int)response.StatusCode, RetryRequested: false));
+            properties.Set(Keys.Answer, new UpstreamAnswer(status, RetryRequested: false));
             return;
         }
         catch (OperationCanceledException)
         {
-            body = null;
-        }
-
-        if (body is not null)
-        {
-            response.Content = new HeldContent(response.Content, body);
-            Record(context, properties, provider, feature, (int)response.StatusCode, KeyErrorKind.None);
+            inner?.Dispose();
+            lease?.Complete(FailedStreamStatus, response.Headers, KeyErrorKind.None);
+            Record(context, properties, provider, feature, FailedStreamStatus, KeyErrorKind.None);
             return;
         }
-        // Nothing reached the client yet: drop this body (and its connection) and let the next attempt run.
-        inner?.Dispose();
-        Record(context, properties, provider, feature, FailedStreamStatus, KeyErrorKind.None);
+
+        // Nothing reached the client yet: a failed or erroring first event counts as the HTTP answer it stands for.
+        var error = KeyErrorKind.None;
+        if (first.Kind == FirstEventKind.InBandError)
+        {
+            status = KeyErrorClassifier.InBandStatus(first.ErrorData);
+            error = KeyErrorClassifier.Classify(status, first.ErrorData);
+        }
+        else if (first.Kind == FirstEventKind.Failed)
+        {
+            status = FailedStreamStatus;
+        }
+        lease?.Complete(status, response.Headers, error);
+        var retry = Record(context, properties, provider, feature, status, error, inBand: true);
+        if (retry || error == KeyErrorKind.KeyRejected)
+        {
+            // Retried: drop this body (and its connection) and let the next attempt run. A key rejection that goes to
+            // the client was replaced by the proxy's own error event (the provider's may echo the key).
+            first.Body.Dispose();
+            return;
+        }
+        // Content, the last attempt, or an error no other key would change: the client gets the stream as the upstream sent it.
+        response.Content = new HeldContent(response.Content, first.Body);
     }
 
-    private void Record(ResponseTransformContext context, ResilienceProperties properties, ProviderRuntime provider, AiRequestFeature? feature, int status,
-        KeyErrorKind error)
+    /// <summary>Feeds the provider's breaker and latency and decides the retry; returns whether the answer is suppressed for another attempt.</summary>
+    /// <remarks><c>inBand</c>: the answer is a 200 stream whose first event stood for <c>status</c> (the client's status line is already 200).</remarks>
+    private bool Record(ResponseTransformContext context, ResilienceProperties properties, ProviderRuntime provider, AiRequestFeature? feature, int status,
+        KeyErrorKind error, bool inBand = false)
     {
         if (status >= 500)
         {
@@ -118,8 +140,9 @@ internal sealed class UpstreamOutcomeTransform : ResponseTransform
         else if (error == KeyErrorKind.KeyRejected)
         {
             UpstreamErrorBody.WithholdKeyRejection(context.ProxyResponse!, context.HttpContext.Response, provider.Name,
-                properties.GetValue(Keys.Lease, null)?.Fingerprint ?? "none", status);
+                properties.GetValue(Keys.Lease, null)?.Fingerprint ?? "none", status, inBand);
         }
         properties.Set(Keys.Answer, new UpstreamAnswer(status, retry, error));
+        return retry;
     }
 }

@@ -19,7 +19,7 @@ internal static class UpstreamResilienceKeys
     /// <summary>Whether a failed answer of this attempt may be retried (attempt budget and deadline). Written by <see cref="UpstreamAttemptRunner"/>.</summary>
     public static readonly ResiliencePropertyKey<bool> RetryAllowed = new("AiProxy.Upstream.RetryAllowed");
 
-    /// <summary>How long a streamed answer of this attempt is held for its first event (zero: not held, as on the last attempt). Written by <see cref="UpstreamAttemptRunner"/>.</summary>
+    /// <summary>How long a streamed answer of this attempt is held for its first event (zero: not held, as on the last attempt of a keyless provider). Written by <see cref="UpstreamAttemptRunner"/>.</summary>
     public static readonly ResiliencePropertyKey<TimeSpan> FirstEventHold = new("AiProxy.Upstream.FirstEventHold");
 
     /// <summary>The timestamp the current attempt was sent, for its time to first byte. Written by <see cref="UpstreamAttemptRunner"/>.</summary>

@@ -7,7 +7,7 @@ namespace AiProxy.Transforms.Keys;
 /// Reads an upstream error answer (status plus the first few KB of its body) the way OpenAI, Azure OpenAI and OpenRouter
 /// send them, and says whether it is about the key (disable it, or take it out for a quota cooldown) or about the request.
 /// </summary>
-public static class KeyErrorClassifier
+public static partial class KeyErrorClassifier
 {
     /// <summary>The most body bytes worth reading to classify an answer; error bodies are far smaller.</summary>
     public const int MaxBodyBytes = 8 * 1024;
@@ -120,8 +120,9 @@ public static class KeyErrorClassifier
                     {
                         code ??= Text(ref reader);
                     }
-                    else if (name.SequenceEqual("type"u8))
+                    else if (name.SequenceEqual("type"u8) && !(reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("error"u8)))
                     {
+                        // A bare "type":"error" (Anthropic's envelope, Responses' error event) says nothing; the inner type does.
                         type ??= Text(ref reader);
                     }
                     else if (name.SequenceEqual("message"u8))

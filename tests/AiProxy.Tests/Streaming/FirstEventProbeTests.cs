@@ -34,7 +34,7 @@ public sealed class FirstEventProbeTests
     public async Task ReadAsync_ContentFirst_HandsOnEveryByteInOrder()
     {
         const string body = "data: {\"id\":1}\n\ndata: {\"id\":2}\n\ndata: [DONE]\n\n";
-        var (kind, held) = await FirstEventProbe.ReadAsync(new MemoryStream(Encoding.UTF8.GetBytes(body)), TimeSpan.FromSeconds(5), TimeProvider.System, default);
+        var (kind, held, _) = await FirstEventProbe.ReadAsync(new MemoryStream(Encoding.UTF8.GetBytes(body)), TimeSpan.FromSeconds(5), TimeProvider.System, default);
 
         Assert.Equal(FirstEventKind.Content, kind);
         using var reader = new StreamReader(held!);
@@ -42,16 +42,34 @@ public sealed class FirstEventProbeTests
     }
 
     [Fact]
-    public async Task ReadAsync_ResetBeforeAnyEvent_IsFailed()
+    public async Task ReadAsync_ResetBeforeAnyEvent_IsFailed_AndTheBodyFailsTheSameWay()
     {
         var pipe = new Pipe();
         await pipe.Writer.WriteAsync(": hello\n\n"u8.ToArray());
         await pipe.Writer.CompleteAsync(new IOException("connection reset"));
 
-        var (kind, held) = await FirstEventProbe.ReadAsync(pipe.Reader.AsStream(), TimeSpan.FromSeconds(5), TimeProvider.System, default);
+        var (kind, held, error) = await FirstEventProbe.ReadAsync(pipe.Reader.AsStream(), TimeSpan.FromSeconds(5), TimeProvider.System, default);
 
         Assert.Equal(FirstEventKind.Failed, kind);
-        Assert.Null(held);
+        Assert.Null(error);
+        // Not retried (the last attempt), the stream goes on: it fails the same way, for the SSE writer to report.
+        // (A pipe completed with an error throws at once, so nothing was held here.)
+        await Assert.ThrowsAsync<IOException>(async () => _ = await held.ReadAsync(new byte[64]));
+        held.Dispose();
+    }
+
+    [Theory]
+    [InlineData(": OPENROUTER PROCESSING\n\ndata: {\"error\":{\"code\":429,\"message\":\"Rate limited\"}}\n\n", "{\"error\":{\"code\":429,\"message\":\"Rate limited\"}}")]
+    [InlineData("event: error\ndata: {\"type\":\"error\",\"code\":\"insufficient_quota\"}\n\n", "{\"type\":\"error\",\"code\":\"insufficient_quota\"}")]
+    [InlineData("data: {\"error\":{\"code\":401}}", "{\"error\":{\"code\":401}}")]
+    public async Task ReadAsync_InBandErrorFirst_ReturnsItsDataToClassify_AndKeepsTheBytes(string body, string expectedData)
+    {
+        var (kind, held, error) = await FirstEventProbe.ReadAsync(new MemoryStream(Encoding.UTF8.GetBytes(body)), TimeSpan.FromSeconds(5), TimeProvider.System, default);
+
+        Assert.Equal(FirstEventKind.InBandError, kind);
+        Assert.Equal(expectedData, Encoding.UTF8.GetString(error!));
+        using var reader = new StreamReader(held);
+        Assert.Equal(body, await reader.ReadToEndAsync());
     }
 
     [Fact]
@@ -69,7 +87,7 @@ public sealed class FirstEventProbeTests
             time.Advance(TimeSpan.FromMilliseconds(500));
             await Task.Delay(20);
         }
-        var (kind, held) = await probing.WaitAsync(TimeSpan.FromSeconds(10));
+        var (kind, held, _) = await probing.WaitAsync(TimeSpan.FromSeconds(10));
 
         // The upstream answers later: the read that was pending at the timeout brings those bytes, nothing is lost.
         await pipe.Writer.WriteAsync("data: {\"id\":1}\n\n"u8.ToArray());

@@ -62,4 +62,30 @@ public sealed class UpstreamOutcomeTransformTests
 
         Assert.False(context.SuppressResponseBody);
     }
+
+    [Theory]
+    // Another provider: the in-band 429 is retried like an HTTP 429 (suppressed), classified as throttling.
+    [InlineData("""{"error":{"code":429,"message":"Rate limit exceeded"}}""", 2, 429, true, "Throttled")]
+    [InlineData("""{"error":{"message":"You exceeded your current quota.","type":"insufficient_quota"}}""", 2, 429, true, "QuotaExhausted")]
+    [InlineData("""{"error":{"message":"Provider returned error","code":502}}""", 2, 502, true, "None")]
+    // Nowhere else to go: the 429 goes to the client as the upstream sent it; a 403 about the request is never retried.
+    [InlineData("""{"error":{"code":429,"message":"Rate limit exceeded"}}""", 1, 429, false, "Throttled")]
+    [InlineData("""{"error":{"code":403,"message":"Your chosen model requires moderation"}}""", 2, 403, false, "Forbidden")]
+    public async Task Apply_InBandErrorAsTheFirstEvent_CountsAsTheHttpAnswerItStandsFor(string error, int providers, int status, bool retried, string kind)
+    {
+        var (context, attempt) = Context(200, retryAllowed: true, providers);
+        attempt.Properties.Set(UpstreamResilienceKeys.FirstEventHold, TimeSpan.FromSeconds(5));
+        var sse = ": OPENROUTER PROCESSING\n\ndata: " + error + "\n\n";
+        context.ProxyResponse!.Content = new StringContent(sse, System.Text.Encoding.UTF8, "text/event-stream");
+
+        await new UpstreamOutcomeTransform(_time).ApplyAsync(context);
+
+        var answer = attempt.Properties.GetValue(UpstreamResilienceKeys.Answer, default);
+        Assert.Equal((status, retried, kind), (answer.Status, answer.RetryRequested, answer.Error.ToString()));
+        Assert.Equal(retried, context.SuppressResponseBody);
+        if (!retried)
+        {
+            Assert.Equal(sse, await context.ProxyResponse.Content.ReadAsStringAsync());
+        }
+    }
 }

@@ -60,4 +60,37 @@ public sealed class KeyErrorClassifierTests
     {
         Assert.Equal(expected, KeyErrorClassifier.NeedsBody(status));
     }
+
+    [Theory]
+    // OpenRouter: the HTTP status as the numeric code
+    [InlineData("""{"error":{"code":429,"message":"Rate limit exceeded: free-models-per-min."}}""", 429, KeyErrorKind.Throttled)]
+    [InlineData("""{"error":{"code":"429","message":"Requests have exceeded call rate limit."}}""", 429, KeyErrorKind.Throttled)]
+    [InlineData("""{"error":{"code":402,"message":"Insufficient credits"}}""", 402, KeyErrorKind.QuotaExhausted)]
+    [InlineData("""{"error":{"code":401,"message":"User not found."}}""", 401, KeyErrorKind.KeyRejected)]
+    [InlineData("""{"error":{"code":403,"message":"Your chosen model requires moderation"}}""", 403, KeyErrorKind.Forbidden)]
+    [InlineData("""{"error":{"code":502,"message":"Provider returned error"}}""", 502, KeyErrorKind.None)]
+    // OpenAI names without a status
+    [InlineData("""{"error":{"type":"rate_limit_exceeded","message":"slow down"}}""", 429, KeyErrorKind.Throttled)]
+    [InlineData("""{"error":{"message":"Rate limit reached","type":"requests","code":"rate_limit_exceeded"}}""", 429, KeyErrorKind.Throttled)]
+    [InlineData("""{"error":{"message":"You exceeded your current quota, please check your plan and billing details.","type":"insufficient_quota","code":"insufficient_quota"}}""", 429, KeyErrorKind.QuotaExhausted)]
+    [InlineData("""{"error":{"message":"Incorrect API key provided.","type":"invalid_request_error","code":"invalid_api_key"}}""", 401, KeyErrorKind.KeyRejected)]
+    [InlineData("""{"error":{"message":"This API key has been revoked."}}""", 403, KeyErrorKind.KeyRejected)]
+    // Anthropic-style envelope and the Responses error event: the outer "type":"error" says nothing
+    [InlineData("""{"type":"error","error":{"type":"rate_limit_error","message":"Number of requests has exceeded your rate limit"}}""", 429, KeyErrorKind.Throttled)]
+    [InlineData("""{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}""", 401, KeyErrorKind.KeyRejected)]
+    [InlineData("""{"type":"error","error":{"type":"permission_error","message":"Your API key does not have permission to use the specified resource."}}""", 403, KeyErrorKind.Forbidden)]
+    [InlineData("""{"type":"error","code":"insufficient_quota","message":"You exceeded your current quota."}""", 429, KeyErrorKind.QuotaExhausted)]
+    // Nothing about the key or throughput: a provider failure, retried like a 502
+    [InlineData("""{"error":{"message":"The server had an error while processing your request.","type":"server_error","code":null}}""", 502, KeyErrorKind.None)]
+    [InlineData("""{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}""", 502, KeyErrorKind.None)]
+    [InlineData("not json", 502, KeyErrorKind.None)]
+    public void InBandStatus_FirstEventErrors_ClassifyAsTheHttpAnswerTheyStandFor(string data, int expectedStatus, KeyErrorKind expectedKind)
+    {
+        var bytes = Encoding.UTF8.GetBytes(data);
+
+        var status = KeyErrorClassifier.InBandStatus(bytes);
+
+        Assert.Equal(expectedStatus, status);
+        Assert.Equal(expectedKind, KeyErrorClassifier.Classify(status, bytes));
+    }
 }
