@@ -91,24 +91,32 @@ internal sealed class UpstreamAttemptRunner
         var policy = _policies.For(feature.Snapshot);
         var retryAllowed = UpstreamRetryRules.MayRetry(feature.Attempt, policy.MaxAttempts, _time.GetElapsedTime(feature.StartTimestamp), policy.Deadline);
         var now = _time.GetTimestamp();
-        var properties = attempt.Properties;
-        properties.Set(Keys.Provider, provider);
-        properties.Set(Keys.Lease, lease);
-        properties.Set(Keys.RetryAllowed, retryAllowed);
+        if (!attempt.Properties.TryGetValue(Keys.Attempt, out var state))
+        {
+            state = new UpstreamAttemptState();
+            attempt.Properties.Set(Keys.Attempt, state);
+        }
+        state.Provider = provider;
+        state.Lease = lease;
+        state.RetryAllowed = retryAllowed;
         // On the last attempt a keyed stream is still read up to its first event (not retried): an in-band 429 or 401 must reach the key.
-        properties.Set(Keys.FirstEventHold, retryAllowed || lease is not null ? policy.FirstEventTimeout : TimeSpan.Zero);
-        properties.Set(Keys.AttemptStart, now);
-        properties.Set(Keys.Answer, default);
+        state.FirstEventHold = retryAllowed || lease is not null ? policy.FirstEventTimeout : TimeSpan.Zero;
+        state.AttemptStart = now;
+        state.Answer = default;
         feature.AttemptTimestamp = now;
         feature.UpstreamStatus = 0;
         provider.Requests.Add(1);
         return retryAllowed;
     }
 
+    /// <summary>The answer the response transform recorded for this attempt (none when it never ran: no response).</summary>
+    private static UpstreamAnswer AnswerOf(ResilienceContext attempt)
+        => attempt.Properties.TryGetValue(Keys.Attempt, out var state) ? state.Answer : default;
+
     /// <summary>Runs once the body was copied (or suppressed): settles the key's usage and releases the lease.</summary>
     private static void Settle(ResilienceContext attempt, HttpContext context, AiRequestFeature feature, ProviderRuntime provider, KeyLease? lease)
     {
-        var answer = attempt.Properties.GetValue(Keys.Answer, default);
+        var answer = AnswerOf(attempt);
         feature.UpstreamStatus = answer.Status;
         if (feature.Usage is { } usage && !answer.RetryRequested)
         {
@@ -130,7 +138,7 @@ internal sealed class UpstreamAttemptRunner
         KeyLease? lease, Activity? span, bool retryAllowed)
     {
         var keyId = lease?.Fingerprint ?? "none";
-        var answer = attempt.Properties.GetValue(Keys.Answer, default);
+        var answer = AnswerOf(attempt);
         if (answer.RetryRequested)
         {
             _telemetry.Answered(span, feature, provider.Name, keyId, answer, retrying: true);

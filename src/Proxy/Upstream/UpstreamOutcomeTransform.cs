@@ -28,7 +28,7 @@ internal sealed class UpstreamOutcomeTransform : ResponseTransform
     {
         var response = context.ProxyResponse;
         var attempt = context.HttpContext.Features.Get<ResilienceContext>();
-        if (response is null || attempt is null || !attempt.Properties.TryGetValue(Keys.Provider, out var provider))
+        if (response is null || attempt is null || !attempt.Properties.TryGetValue(Keys.Attempt, out var state) || state.Provider is not { } provider)
         {
             return default;
         }
@@ -37,35 +37,34 @@ internal sealed class UpstreamOutcomeTransform : ResponseTransform
         if (UpstreamErrorBody.ShouldRead(response, status))
         {
             // 403 and 429 say in their body whether the key or the request is at fault (Upstream/UpstreamErrorBody).
-            return ApplyWithBodyAsync(context, attempt.Properties, provider, response, status);
+            return ApplyWithBodyAsync(context, state, provider, response, status);
         }
 
-        var properties = attempt.Properties;
         var feature = context.HttpContext.Features.Get<AiRequestFeature>();
         if (status is >= 200 and < 300 && response.Content.Headers.ContentType?.MediaType is "text/event-stream"
-            && feature is not null && properties.GetValue(Keys.FirstEventHold, TimeSpan.Zero) is { Ticks: > 0 } hold)
+            && feature is not null && state.FirstEventHold is { Ticks: > 0 } hold)
         {
             // The key's outcome waits for the first event: an in-band 429 or 401 must cool or disable it as the HTTP one would.
-            return HoldForFirstEventAsync(context, response, properties, provider, feature, hold);
+            return HoldForFirstEventAsync(context, response, state, provider, feature, hold);
         }
         var error = KeyErrorClassifier.Classify(status, default);
-        properties.GetValue(Keys.Lease, null)?.Complete(status, response.Headers, error);
-        Record(context, properties, provider, feature, status, error);
+        state.Lease?.Complete(status, response.Headers, error);
+        Record(context, state, provider, feature, status, error);
         return default;
     }
 
-    private async ValueTask ApplyWithBodyAsync(ResponseTransformContext context, ResilienceProperties properties, ProviderRuntime provider,
+    private async ValueTask ApplyWithBodyAsync(ResponseTransformContext context, UpstreamAttemptState state, ProviderRuntime provider,
         HttpResponseMessage response, int status)
     {
         var error = await UpstreamErrorBody.ClassifyAsync(response, status, _time, context.HttpContext.RequestAborted).ConfigureAwait(false);
-        properties.GetValue(Keys.Lease, null)?.Complete(status, response.Headers, error);
-        Record(context, properties, provider, context.HttpContext.Features.Get<AiRequestFeature>(), status, error);
+        state.Lease?.Complete(status, response.Headers, error);
+        Record(context, state, provider, context.HttpContext.Features.Get<AiRequestFeature>(), status, error);
     }
 
-    private async ValueTask HoldForFirstEventAsync(ResponseTransformContext context, HttpResponseMessage response, ResilienceProperties properties,
+    private async ValueTask HoldForFirstEventAsync(ResponseTransformContext context, HttpResponseMessage response, UpstreamAttemptState state,
         ProviderRuntime provider, AiRequestFeature feature, TimeSpan hold)
     {
-        var lease = properties.GetValue(Keys.Lease, null);
+        var lease = state.Lease;
         var status = (int)response.StatusCode;
         Stream? inner = null;
         (FirstEventKind Kind, HeldSseBody Body, byte[]? ErrorData) first;
@@ -81,14 +80,14 @@ internal sealed class UpstreamOutcomeTransform : ResponseTransform
             lease?.Complete(status, response.Headers, KeyErrorKind.None);
             provider.Breaker.Abandon();
             context.SuppressResponseBody = true;
-            properties.Set(Keys.Answer, new UpstreamAnswer(status, RetryRequested: false));
+            state.Answer = new UpstreamAnswer(status, RetryRequested: false);
             return;
         }
         catch (OperationCanceledException)
         {
             inner?.Dispose();
             lease?.Complete(FailedStreamStatus, response.Headers, KeyErrorKind.None);
-            Record(context, properties, provider, feature, FailedStreamStatus, KeyErrorKind.None);
+            Record(context, state, provider, feature, FailedStreamStatus, KeyErrorKind.None);
             return;
         }
 
@@ -104,7 +103,7 @@ internal sealed class UpstreamOutcomeTransform : ResponseTransform
             status = FailedStreamStatus;
         }
         lease?.Complete(status, response.Headers, error);
-        var retry = Record(context, properties, provider, feature, status, error, inBand: true);
+        var retry = Record(context, state, provider, feature, status, error, inBand: true);
         if (retry || error == KeyErrorKind.KeyRejected)
         {
             // Retried: drop this body (and its connection) and let the next attempt run. A key rejection that goes to
@@ -118,7 +117,7 @@ internal sealed class UpstreamOutcomeTransform : ResponseTransform
 
     /// <summary>Feeds the provider's breaker and latency and decides the retry; returns whether the answer is suppressed for another attempt.</summary>
     /// <remarks><c>inBand</c>: the answer is a 200 stream whose first event stood for <c>status</c> (the client's status line is already 200).</remarks>
-    private bool Record(ResponseTransformContext context, ResilienceProperties properties, ProviderRuntime provider, AiRequestFeature? feature, int status,
+    private bool Record(ResponseTransformContext context, UpstreamAttemptState state, ProviderRuntime provider, AiRequestFeature? feature, int status,
         KeyErrorKind error, bool inBand = false)
     {
         if (status >= 500)
@@ -128,11 +127,11 @@ internal sealed class UpstreamOutcomeTransform : ResponseTransform
         else
         {
             provider.Breaker.Success();
-            provider.RecordLatency(_time.GetElapsedTime(properties.GetValue(Keys.AttemptStart, 0L)));
+            provider.RecordLatency(_time.GetElapsedTime(state.AttemptStart));
         }
 
         var hasAlternative = feature?.Route.Providers.Length > 1 || provider.Keys is { Count: > 1 };
-        var retry = properties.GetValue(Keys.RetryAllowed, false) && UpstreamRetryRules.IsRetryable(status, error, hasAlternative);
+        var retry = state.RetryAllowed && UpstreamRetryRules.IsRetryable(status, error, hasAlternative);
         if (retry)
         {
             context.SuppressResponseBody = true;
@@ -140,9 +139,9 @@ internal sealed class UpstreamOutcomeTransform : ResponseTransform
         else if (error == KeyErrorKind.KeyRejected)
         {
             UpstreamErrorBody.WithholdKeyRejection(context.ProxyResponse!, context.HttpContext.Response, provider.Name,
-                properties.GetValue(Keys.Lease, null)?.Fingerprint ?? "none", status, inBand);
+                state.Lease?.Fingerprint ?? "none", status, inBand);
         }
-        properties.Set(Keys.Answer, new UpstreamAnswer(status, retry, error));
+        state.Answer = new UpstreamAnswer(status, retry, error);
         return retry;
     }
 }

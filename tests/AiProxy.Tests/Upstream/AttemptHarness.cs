@@ -123,7 +123,7 @@ internal sealed class AttemptHarness
         await _transform.ApplyAsync(transform);
         Bodies.Add(await transform.ProxyResponse.Content.ReadAsStringAsync());
         var attempt = context.Features.Get<ResilienceContext>()!;
-        Answers.Add(attempt.Properties.GetValue(UpstreamResilienceKeys.Answer, default));
+        Answers.Add(attempt.Properties.TryGetValue(UpstreamResilienceKeys.Attempt, out var state) ? state.Answer : default);
         context.Response.StatusCode = status;
     }
 }

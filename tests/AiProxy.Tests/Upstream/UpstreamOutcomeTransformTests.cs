@@ -19,9 +19,8 @@ public sealed class UpstreamOutcomeTransformTests
         var all = ProviderTestData.Providers(providers, _time);
         http.Features.Set(new AiRequestFeature(null!, AiOperation.PassThrough, new CompiledRoute { Name = "r", Index = 0, Models = [], Providers = all }));
         var attempt = ResilienceContextPool.Shared.Get();
-        attempt.Properties.Set(UpstreamResilienceKeys.Provider, all[0]);
-        attempt.Properties.Set(UpstreamResilienceKeys.RetryAllowed, retryAllowed);
-        attempt.Properties.Set(UpstreamResilienceKeys.AttemptStart, _time.GetTimestamp());
+        attempt.Properties.Set(UpstreamResilienceKeys.Attempt,
+            new UpstreamAttemptState { Provider = all[0], RetryAllowed = retryAllowed, AttemptStart = _time.GetTimestamp() });
         http.Features.Set(attempt);
         var transform = new ResponseTransformContext { HttpContext = http, ProxyResponse = new HttpResponseMessage((HttpStatusCode)status), HeadersCopied = false };
         return (transform, attempt);
@@ -39,7 +38,7 @@ public sealed class UpstreamOutcomeTransformTests
         await new UpstreamOutcomeTransform(_time).ApplyAsync(context);
 
         Assert.Equal(suppressed, context.SuppressResponseBody);
-        Assert.Equal(new UpstreamAnswer(status, suppressed), attempt.Properties.GetValue(UpstreamResilienceKeys.Answer, default));
+        Assert.Equal(new UpstreamAnswer(status, suppressed), attempt.Properties.GetValue(UpstreamResilienceKeys.Attempt, null!).Answer);
     }
 
     [Fact]
@@ -50,7 +49,7 @@ public sealed class UpstreamOutcomeTransformTests
 
         await new UpstreamOutcomeTransform(_time).ApplyAsync(context);
 
-        Assert.Equal(TimeSpan.FromMilliseconds(250), attempt.Properties.GetValue(UpstreamResilienceKeys.Provider, null!).Latency);
+        Assert.Equal(TimeSpan.FromMilliseconds(250), attempt.Properties.GetValue(UpstreamResilienceKeys.Attempt, null!).Provider!.Latency);
     }
 
     [Fact]
