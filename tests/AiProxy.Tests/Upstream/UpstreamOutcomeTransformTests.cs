@@ -73,13 +73,13 @@ public sealed class UpstreamOutcomeTransformTests
     public async Task Apply_InBandErrorAsTheFirstEvent_CountsAsTheHttpAnswerItStandsFor(string error, int providers, int status, bool retried, string kind)
     {
         var (context, attempt) = Context(200, retryAllowed: true, providers);
-        attempt.Properties.Set(UpstreamResilienceKeys.FirstEventHold, TimeSpan.FromSeconds(5));
+        attempt.Properties.GetValue(UpstreamResilienceKeys.Attempt, null!).FirstEventHold = TimeSpan.FromSeconds(5);
         var sse = ": OPENROUTER PROCESSING\n\ndata: " + error + "\n\n";
         context.ProxyResponse!.Content = new StringContent(sse, System.Text.Encoding.UTF8, "text/event-stream");
 
         await new UpstreamOutcomeTransform(_time).ApplyAsync(context);
 
-        var answer = attempt.Properties.GetValue(UpstreamResilienceKeys.Answer, default);
+        var answer = attempt.Properties.GetValue(UpstreamResilienceKeys.Attempt, null!).Answer;
         Assert.Equal((status, retried, kind), (answer.Status, answer.RetryRequested, answer.Error.ToString()));
         Assert.Equal(retried, context.SuppressResponseBody);
         if (!retried)
