@@ -3,7 +3,7 @@ using BenchmarkDotNet.Running;
 // dotnet run -c Release --project loadtests/AiProxy.Benchmarks -- --filter '*'            (all)
 // dotnet run -c Release --project loadtests/AiProxy.Benchmarks -- --filter '*' --job short (quicker, less precise)
 // Results go to loadtests/results/benchmarks (gitignored) unless --artifacts says otherwise.
-// Vector search (semantic cache) gets its benchmark when the semantic cache lands: see loadtests/README.md.
+// Vector search: SemanticIndexBenchmarks (the embedding model is benchmarked by tests/AiProxy.SemanticEval).
 if (!args.Contains("--artifacts"))
 {
     var dir = new DirectoryInfo(Directory.GetCurrentDirectory());
