@@ -14,13 +14,15 @@ internal sealed class LocalClientWindow
     private readonly object _gate = new();
     private readonly RingQueue<long> _requests = new();
     private readonly RingQueue<TokenEntry> _tokens = new();
+    private long _tokensDequeued; // entries ever trimmed: an entry's sequence number minus this is its index while it is in the window
     private long _tokenSum;
     private int _concurrent;
 
+    // tokenEntry: the reservation's sequence number for Settle, or -1 when none was made.
     public RateLimitDecision TryAcquire(long nowMs, long windowMs, ClientRateLimit limits, long estimatedTokens, TimeSpan concurrencyRetryAfter,
-        out TokenEntry? tokenEntry)
+        out long tokenEntry)
     {
-        tokenEntry = null;
+        tokenEntry = -1;
         lock (_gate)
         {
             Trim(nowMs - windowMs);
@@ -48,8 +50,8 @@ internal sealed class LocalClientWindow
                 if (limits.RequestsPerMinute is not null) _requests.Enqueue(nowMs);
                 if (limits.TokensPerMinute is not null && estimatedTokens > 0)
                 {
-                    tokenEntry = new TokenEntry(nowMs, estimatedTokens);
-                    _tokens.Enqueue(tokenEntry);
+                    tokenEntry = _tokensDequeued + _tokens.Count;
+                    _tokens.Enqueue(new TokenEntry(nowMs, estimatedTokens));
                     _tokenSum += estimatedTokens;
                 }
                 if (limits.MaxConcurrent is not null) _concurrent++;
@@ -66,16 +68,18 @@ internal sealed class LocalClientWindow
     }
 
     /// <summary>Replaces a reservation with real usage; a reservation already out of the window can only be charged (at now), not refunded.</summary>
-    public void Settle(TokenEntry? entry, long nowMs, long windowMs, long actualTokens)
+    // entry: the sequence number TryAcquire gave (-1: none); reserved: the tokens that reservation held.
+    public void Settle(long entry, long reserved, long nowMs, long windowMs, long actualTokens)
     {
         lock (_gate)
         {
             Trim(nowMs - windowMs);
-            var reserved = entry?.Amount ?? 0;
-            if (entry is { Live: true })
+            var index = entry - _tokensDequeued;
+            if (entry >= 0 && index >= 0 && index < _tokens.Count)
             {
+                // Still in the window: adjust it in place.
                 _tokenSum += actualTokens - reserved;
-                entry.Amount = actualTokens;
+                _tokens[(int)index] = _tokens[(int)index] with { Amount = actualTokens };
             }
             else if (actualTokens > reserved)
             {
@@ -110,7 +114,7 @@ internal sealed class LocalClientWindow
         while (_tokens.Count > 0 && _tokens.PeekOldest().TimestampMs <= cutoffMs)
         {
             var entry = _tokens.Dequeue();
-            entry.Live = false;
+            _tokensDequeued++;
             _tokenSum -= entry.Amount;
         }
     }
@@ -132,13 +136,7 @@ internal sealed class LocalClientWindow
     private static RateLimitCounter Counter(long limit, long used, long newestMs, long nowMs, long windowMs) =>
         new(limit, Math.Max(0, limit - used), used <= 0 ? TimeSpan.Zero : TimeSpan.FromMilliseconds(Math.Max(0, newestMs + windowMs - nowMs)));
 
-    /// <summary>One token reservation; mutable so settle can adjust it in place while it is still in the window.</summary>
-    internal sealed class TokenEntry(long timestampMs, long amount)
-    {
-        public long TimestampMs { get; } = timestampMs;
-
-        public long Amount { get; set; } = amount;
-
-        public bool Live { get; set; } = true;
-    }
+    /// <summary>One token reservation: a value, so a full window is one array (no object per request for the GC to promote);
+    /// settle finds it again by its sequence number while it is still in the window.</summary>
+    internal readonly record struct TokenEntry(long TimestampMs, long Amount);
 }

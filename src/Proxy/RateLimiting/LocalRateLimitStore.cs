@@ -13,7 +13,7 @@ internal sealed class LocalRateLimitStore
         var decision = window.TryAcquire(nowMs, ClientRateLimiter.WindowMs, limits, estimatedTokens, owner.Options.ConcurrencyRetryAfter, out var entry);
         return decision.DeniedBy != RateLimitKind.None
             ? decision with { IsFallback = isFallback }
-            : decision with { IsFallback = isFallback, Lease = new LocalLease(owner, window, entry, limits.MaxConcurrent is not null, limits.TokensPerMinute is not null) };
+            : decision with { IsFallback = isFallback, Lease = new LocalLease(owner, window, entry, entry >= 0 ? estimatedTokens : 0, limits.MaxConcurrent is not null, limits.TokensPerMinute is not null) };
     }
 
     public bool TryGetUsage(string clientId, long nowMs, out (long Requests, long Tokens) usage)
@@ -27,7 +27,7 @@ internal sealed class LocalRateLimitStore
         return false;
     }
 
-    private sealed class LocalLease(ClientRateLimiter owner, LocalClientWindow window, LocalClientWindow.TokenEntry? entry, bool holdsSlot, bool tracksTokens) : IRateLimitLease
+    private sealed class LocalLease(ClientRateLimiter owner, LocalClientWindow window, long entry, long reserved, bool holdsSlot, bool tracksTokens) : IRateLimitLease
     {
         private int _settled;
         private int _disposed;
@@ -36,7 +36,7 @@ internal sealed class LocalRateLimitStore
         {
             if (tracksTokens && Interlocked.Exchange(ref _settled, 1) == 0)
             {
-                window.Settle(entry, owner.NowMs(), ClientRateLimiter.WindowMs, Math.Max(0, actualTokens));
+                window.Settle(entry, reserved, owner.NowMs(), ClientRateLimiter.WindowMs, Math.Max(0, actualTokens));
             }
             return default;
         }

@@ -8,7 +8,11 @@ internal sealed class RingQueue<T>
 
     public int Count { get; private set; }
 
-    public T this[int index] => _items[(_head + index) % _items.Length];
+    public T this[int index]
+    {
+        get => _items[(_head + index) % _items.Length];
+        set => _items[(_head + index) % _items.Length] = value;
+    }
 
     public T PeekOldest() => _items[_head];
 

@@ -127,6 +127,26 @@ public sealed class ClientRateLimiterTests : IDisposable
     }
 
     [Fact]
+    public async Task SettleAsync_AfterOlderReservationsLeftTheWindow_AdjustsItsOwnReservation()
+    {
+        // Reservations are found again by sequence number: trimming older ones must not shift which one is adjusted.
+        var limits = new ClientRateLimit { TokensPerMinute = 1000 };
+        var old = await Acquire(limits, 100);
+        await Acquire(limits, 100);
+        _harness.Time.Advance(TimeSpan.FromSeconds(40));
+        var mine = await Acquire(limits, 400);
+        var later = await Acquire(limits, 50);
+        _harness.Time.Advance(TimeSpan.FromSeconds(30)); // the first two are out of the window now
+
+        await mine.Lease!.SettleAsync(150);
+        await old.Lease!.SettleAsync(100);  // left the window: nothing to refund, nothing to charge
+        _ = later;
+
+        var next = await Acquire(limits, 0);
+        Assert.Equal(1000 - 150 - 50, next.Tokens!.Value.Remaining);
+    }
+
+    [Fact]
     public async Task AcquireAsync_ConcurrencyLimitReached_DeniedImmediately()
     {
         var limits = new ClientRateLimit { MaxConcurrent = 2 };
