@@ -64,23 +64,9 @@ public sealed class DrainTests : IAsyncLifetime
         using var response = await client.SendAsync(
             FaultClient.Chat(stream: true, (MockHeaders.Chunks, "200"), (MockHeaders.ChunkDelayMs, "200")), HttpCompletionOption.ResponseHeadersRead);
         await using var stream = await response.Content.ReadAsStreamAsync();
-        var first = await ReadFirstEventAsync(stream);
+        var events = await TerminateAndReadToTheEndAsync(proxy, stream);
 
-        var stopwatch = Stopwatch.StartNew();
-        proxy.Terminate();
-        using var reader = new StreamReader(stream);
-        var body = first + await reader.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(20));
-        var streamEnded = stopwatch.Elapsed;
-        await proxy.WaitForExitAsync(TimeSpan.FromSeconds(20));
-
-        var events = body.Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.True(events.Length > 3, $"only {events.Length} events");
         Assert.StartsWith("data: {\"error\":", events[^1], StringComparison.Ordinal);
-        Assert.Contains("server_shutting_down", events[^1], StringComparison.Ordinal);
-        Assert.DoesNotContain("[DONE]", body, StringComparison.Ordinal);
-        Assert.Equal(0, proxy.ExitCode);
-        // Ended near the drain's end (3 s), well before the 40 s the upstream would have taken.
-        Assert.True(streamEnded > TimeSpan.FromSeconds(1.5) && streamEnded < TimeSpan.FromSeconds(10), $"stream ended after {streamEnded}");
     }
 
     [Fact]
@@ -94,6 +80,19 @@ public sealed class DrainTests : IAsyncLifetime
         request.RequestUri = new Uri("v1/v1/chat/completions", UriKind.Relative);
         using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         await using var stream = await response.Content.ReadAsStreamAsync();
+        var events = await TerminateAndReadToTheEndAsync(proxy, stream);
+
+        Assert.All(events[..^1], e => Assert.StartsWith("data: {\"id\"", e, StringComparison.Ordinal));
+        Assert.StartsWith("data: {\"error\":", events[^1], StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Reads a stream's first event, sends SIGTERM and reads the rest: the stream must end with the drain's
+    /// <c>server_shutting_down</c> event near the drain's end (3 s, well before the 40 s the upstream would take), never
+    /// with <c>[DONE]</c>, and the process must exit 0. Returns the events.
+    /// </summary>
+    private static async Task<string[]> TerminateAndReadToTheEndAsync(ProxyProcess proxy, Stream stream)
+    {
         var first = await ReadFirstEventAsync(stream);
 
         var stopwatch = Stopwatch.StartNew();
@@ -105,12 +104,11 @@ public sealed class DrainTests : IAsyncLifetime
 
         var events = body.Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.True(events.Length > 3, $"only {events.Length} events");
-        Assert.All(events[..^1], e => Assert.StartsWith("data: {\"id\"", e, StringComparison.Ordinal));
-        Assert.StartsWith("data: {\"error\":", events[^1], StringComparison.Ordinal);
         Assert.Contains("server_shutting_down", events[^1], StringComparison.Ordinal);
         Assert.DoesNotContain("[DONE]", body, StringComparison.Ordinal);
         Assert.Equal(0, proxy.ExitCode);
         Assert.True(streamEnded > TimeSpan.FromSeconds(1.5) && streamEnded < TimeSpan.FromSeconds(10), $"stream ended after {streamEnded}");
+        return events;
     }
 
     [Fact]
