@@ -1,7 +1,6 @@
 using AiProxy.Caching.Semantic;
 using AiProxy.Configuration;
 using AiProxy.Configuration.Validation;
-using Microsoft.Extensions.Configuration;
 
 namespace AiProxy.Tests.Caching.Semantic;
 
@@ -10,14 +9,7 @@ public sealed class SemanticEmbeddingsConfigTests
 {
     private static (List<ConfigError> Errors, SemanticCacheSettings? Settings) Load(string semantic)
     {
-        var json = """
-            {"AiProxy":{
-              "Providers":{"openai":{"Type":"openai","BaseUrl":"https://x/v1","Keys":["k"]}},
-              "Routes":[{"Models":["*"],"Providers":["openai"]}],
-              "Cache":{"Semantic":
-            """ + semantic + "}}}";
-        var root = new ConfigurationBuilder().AddJsonStream(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json))).Build();
-        var errors = ConfigValidator.Validate(root, out var options);
+        var (errors, options) = SemanticConfigFile.Validate(semantic);
         return (errors, options is null ? null : SemanticCacheSettingsFactory.Create(options.Cache!.Semantic!, null));
     }
 

@@ -3,7 +3,6 @@ using AiProxy.Caching.Semantic;
 using AiProxy.Configuration;
 using AiProxy.Configuration.Validation;
 using AiProxy.Tests.Configuration;
-using Microsoft.Extensions.Configuration;
 
 namespace AiProxy.Tests.Caching.Semantic;
 
@@ -12,14 +11,7 @@ public sealed class SemanticLocalPrecisionConfigTests
 {
     private static (List<ConfigError> Errors, SemanticCacheSettings? Settings) Load(string semantic)
     {
-        var json = """
-            {"AiProxy":{
-              "Providers":{"openai":{"Type":"openai","BaseUrl":"https://x/v1","Keys":["k"]}},
-              "Routes":[{"Models":["*"],"Providers":["openai"]}],
-              "Cache":{"Semantic":
-            """ + semantic + "}}}";
-        var root = new ConfigurationBuilder().AddJsonStream(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json))).Build();
-        var errors = ConfigValidator.Validate(root, out var options);
+        var (errors, options) = SemanticConfigFile.Validate(semantic);
         return (errors, options is null || errors.Count > 0 ? null : SemanticCacheSettingsFactory.Create(options.Cache!.Semantic!, null));
     }
 
