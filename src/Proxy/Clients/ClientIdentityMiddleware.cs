@@ -35,7 +35,8 @@ internal sealed class ClientIdentityMiddleware
             return _next(context);
         }
 
-        if (!table.TryAuthenticate(PresentedKey(context.Request), out var client))
+        var header = PresentedKey(context.Request, out var key);
+        if (header is null || !table.TryAuthenticateHeader(header, key, out var client))
         {
             if (IsInternal(context.Request))
             {
@@ -61,7 +62,8 @@ internal sealed class ClientIdentityMiddleware
         static bool IsLoopback(HttpRequest r) => r.HttpContext.Connection.RemoteIpAddress is { } ip && System.Net.IPAddress.IsLoopback(ip);
     }
 
-        private static ReadOnlySpan<char> PresentedKey(HttpRequest request)
+    /// <summary>Finds the presented key: returns the header value holding it (null when none) and the key's part of it.</summary>
+    private static string? PresentedKey(HttpRequest request, out ReadOnlySpan<char> key)
     {
         var headers = request.Headers;
         var authorization = headers.Authorization;
@@ -70,10 +72,17 @@ internal sealed class ClientIdentityMiddleware
             var span = value.AsSpan().Trim();
             if (span.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             {
-                return span[7..].Trim();
+                key = span[7..].Trim();
+                return value;
             }
         }
         var apiKey = headers["api-key"];
-        return apiKey.Count == 1 ? apiKey[0].AsSpan().Trim() : default;
+        if (apiKey.Count == 1 && apiKey[0] is { } apiKeyValue)
+        {
+            key = apiKeyValue.AsSpan().Trim();
+            return apiKeyValue;
+        }
+        key = default;
+        return null;
     }
 }

@@ -14,11 +14,21 @@ namespace AiProxy.Clients;
 /// Client keys by SHA-256 digest. Looking up the digest of the presented key and then comparing digests in
 /// constant time means neither the dictionary nor the comparison leaks the secret through timing.
 /// </summary>
+/// <remarks>
+/// Kestrel gives a keep-alive connection the same header string object while the header's bytes repeat, so the
+/// header strings that authenticated are remembered by reference (<see cref="TryAuthenticateHeader"/>): a request on
+/// such a connection skips the digest. A reference match is exact and constant-time; anything else takes the digest.
+/// The memory is per table, so a reload that removes a key forgets its headers with the old table.
+/// </remarks>
 internal sealed class ClientTable
 {
     private static readonly ConditionalWeakTable<AiProxySnapshot, ClientTable> BySnapshot = new();
 
+    /// <summary>Slots of the header-reference memory (a power of two); a collision only costs a digest.</summary>
+    internal const int HeaderSlots = 1024;
+
     private readonly Dictionary<string, (byte[] Digest, ClientIdentity Client)> _byDigest;
+    private readonly AuthenticatedHeader?[] _headers = new AuthenticatedHeader?[HeaderSlots];
 
     private ClientTable(Dictionary<string, (byte[], ClientIdentity)> byDigest, ClientIdentity anonymous, bool requiresKey, IReadOnlyList<string> problems)
     {
@@ -36,6 +46,27 @@ internal sealed class ClientTable
 
     /// <summary>Gets clients whose keys resolved to nothing (env var unset, file missing): they cannot authenticate.</summary>
     public IReadOnlyList<string> Problems { get; }
+
+    /// <summary>
+    /// Authenticates the key in a header value (<paramref name="key"/> is the key's part of <paramref name="header"/>),
+    /// first by the header string's reference, then by digest; a header that authenticates is remembered.
+    /// </summary>
+    public bool TryAuthenticateHeader(string header, ReadOnlySpan<char> key, out ClientIdentity client)
+    {
+        ref var slot = ref _headers[RuntimeHelpers.GetHashCode(header) & (HeaderSlots - 1)];
+        var known = Volatile.Read(ref slot);
+        if (known is not null && ReferenceEquals(known.Header, header))
+        {
+            client = known.Client;
+            return true;
+        }
+        if (!TryAuthenticate(key, out client))
+        {
+            return false;
+        }
+        Volatile.Write(ref slot, new AuthenticatedHeader(header, client));
+        return true;
+    }
 
     public bool TryAuthenticate(ReadOnlySpan<char> presentedKey, out ClientIdentity client)
     {
@@ -128,4 +159,6 @@ internal sealed class ClientTable
             NanoUsdPerMonth = ClientBudget.ToNano(b?.UsdPerMonth),
         };
     }
+
+    private sealed record AuthenticatedHeader(string Header, ClientIdentity Client);
 }

@@ -5,7 +5,11 @@ namespace AiProxy.Streaming;
 /// <summary>Token usage reported by the upstream (chat/completions/embeddings <c>usage</c>, or the Responses API's).</summary>
 internal readonly record struct TokenUsage(long Prompt, long Completion, long Cached, long Total)
 {
-    /// <summary>Finds a top-level <c>usage</c> object (or <c>response.usage</c> in a Responses API event) in one JSON document.</summary>
+    /// <summary>
+    /// Finds the <c>usage</c> object (top level, or <c>response.usage</c> in a Responses API event) in one JSON document.
+    /// With one <c>usage</c> name in the document only that object is parsed; with several, the document is walked and
+    /// only those two places count.
+    /// </summary>
     public static bool TryRead(ReadOnlySpan<byte> json, out TokenUsage usage)
     {
         usage = default;
@@ -15,12 +19,30 @@ internal readonly record struct TokenUsage(long Prompt, long Completion, long Ca
             return false;
         }
         // Streams with include_usage carry "usage":null on every chunk: skip those without parsing.
-        var after = json[(at + 7)..].TrimStart(" \t\r\n:"u8);
+        var rest = json[(at + 7)..];
+        var after = rest.TrimStart(" \t\r\n:"u8);
+        var another = rest.IndexOf("\"usage\""u8) >= 0;
         if (after.IsEmpty || after[0] != (byte)'{')
         {
-            return json[(at + 7)..].IndexOf("\"usage\""u8) >= 0 && TryReadSlow(json, out usage);
+            return another && TryReadSlow(json, out usage);
         }
-        return TryReadSlow(json, out usage);
+        // The only "usage" name (string contents escape their quotes, so it is a property): read just its object
+        // instead of walking the whole body (top level for Chat Completions, inside "response" for Responses events).
+        return another ? TryReadSlow(json, out usage) : TryReadObject(after, out usage);
+    }
+
+    private static bool TryReadObject(ReadOnlySpan<byte> usageObject, out TokenUsage usage)
+    {
+        usage = default;
+        try
+        {
+            var reader = new Utf8JsonReader(usageObject);
+            return reader.Read() && reader.TokenType == JsonTokenType.StartObject && ReadUsageObject(ref reader, out usage);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     private static bool TryReadSlow(ReadOnlySpan<byte> json, out TokenUsage usage)

@@ -30,6 +30,38 @@ public sealed class PrometheusMeterBridgeTests
     }
 
     [Fact]
+    public void Record_MoreSeriesThanRemembered_EachMeasurementLandsInItsOwnSeries()
+    {
+        // Six series in turn (more than the instrument remembers by reference), with the same label text arriving as
+        // the same string object and as fresh copies: every measurement must reach its own series exactly once.
+        using var h = new ExporterHarness();
+        var counter = h.Meter.CreateCounter<long>("aiproxy.tokens", "{token}", "Tokens.");
+        string[] kinds = ["a", "b", "c", "d", "e", "f"];
+        for (var round = 0; round < 10; round++)
+        {
+            for (var i = 0; i < kinds.Length; i++)
+            {
+                var kind = round % 2 == 0 ? kinds[i] : new string(kinds[i].AsSpan());
+                counter.Add(i + 1, Tag("client", "team-a"), Tag("kind", kind));
+            }
+        }
+
+        AssertLines(
+            """
+            # HELP aiproxy_tokens_total Tokens.
+            # TYPE aiproxy_tokens_total counter
+            aiproxy_tokens_total{client="team-a",kind="a"} 10
+            aiproxy_tokens_total{client="team-a",kind="b"} 20
+            aiproxy_tokens_total{client="team-a",kind="c"} 30
+            aiproxy_tokens_total{client="team-a",kind="d"} 40
+            aiproxy_tokens_total{client="team-a",kind="e"} 50
+            aiproxy_tokens_total{client="team-a",kind="f"} 60
+
+            """.ReplaceLineEndings("\n"),
+            h.Scrape());
+    }
+
+    [Fact]
     public void Scrape_DoubleCounterAndUnlabeledCounter_RenderUnitSuffixAndValues()
     {
         using var h = new ExporterHarness();

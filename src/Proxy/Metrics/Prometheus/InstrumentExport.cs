@@ -16,8 +16,8 @@ internal sealed class InstrumentExport
     private readonly string _name;
     private readonly string _help;
     private readonly double[]? _buckets;
-    private readonly ConcurrentDictionary<KeyValuePair<string, object?>[], object> _children = new(TagArrayComparer.Instance);
-    private readonly ConcurrentDictionary<KeyValuePair<string, object?>[], object>.AlternateLookup<ReadOnlySpan<KeyValuePair<string, object?>>> _lookup;
+    private readonly ConcurrentDictionary<KeyValuePair<string, object?>[], Series> _children = new(TagArrayComparer.Instance);
+    private readonly ConcurrentDictionary<KeyValuePair<string, object?>[], Series>.AlternateLookup<ReadOnlySpan<KeyValuePair<string, object?>>> _lookup;
     private readonly Lock _gate = new();
     private volatile Collector? _collector;
     private string[] _labelNames = [];
@@ -25,6 +25,9 @@ internal sealed class InstrumentExport
     private int _count;
     private object? _overflow;
     private HashSet<object>? _seen;
+    // The last series found, by reference: a request records several series of one instrument (token kinds, keys).
+    private readonly Series?[] _recent = new Series?[RecentSlots];
+    private int _recentNext;
 
     private InstrumentExport(PrometheusMeterBridge bridge, Kind kind, string name, string help, double[]? buckets)
     {
@@ -106,20 +109,53 @@ internal sealed class InstrumentExport
         var seen = _seen;
         _seen = null;
         if (seen is null) return;
-        foreach (var (key, child) in _children)
+        foreach (var (key, series) in _children)
         {
-            if (seen.Contains(child)) continue;
-            (child as ChildBase)?.Remove();
+            if (seen.Contains(series.Child)) continue;
+            (series.Child as ChildBase)?.Remove();
             if (_children.TryRemove(key, out _)) Interlocked.Decrement(ref _count);
         }
     }
 
-    /// <summary>Finds the child for a tag span; the common path is one dictionary lookup without allocation or lock.</summary>
+    private const int RecentSlots = 4;
+
+    /// <summary>
+    /// Finds the child for a tag span. A measurement with the very same tag objects as one of the last series found (label values
+    /// are config strings and constants, so a steady series repeats them) takes it by reference compares; otherwise one
+    /// dictionary lookup without allocation or lock.
+    /// </summary>
     private object? GetChild(ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
-        if (_lookup.TryGetValue(tags, out var child)) return child;
+        var recent = _recent;
+        for (var i = 0; i < recent.Length; i++)
+        {
+            var candidate = Volatile.Read(ref recent[i]);
+            if (candidate is not null && candidate.Matches(tags)) return candidate.Child;
+        }
+        if (_lookup.TryGetValue(tags, out var series))
+        {
+            // Observable series are removed at collection: only measured instruments remember recent ones.
+            if (!IsObservable) Volatile.Write(ref recent[(uint)Interlocked.Increment(ref _recentNext) % RecentSlots], series);
+            return series.Child;
+        }
         var collector = _collector ?? CreateCollector(tags);
         return collector is null ? null : AddChild(collector, tags);
+    }
+
+    /// <summary>One series: its tags (the dictionary's own key) and its prometheus-net child.</summary>
+    private sealed class Series(KeyValuePair<string, object?>[] tags, object child)
+    {
+        public object Child { get; } = child;
+
+        public bool Matches(ReadOnlySpan<KeyValuePair<string, object?>> other)
+        {
+            if (other.Length != tags.Length) return false;
+            for (var i = 0; i < other.Length; i++)
+            {
+                if (!ReferenceEquals(other[i].Key, tags[i].Key) || !ReferenceEquals(other[i].Value, tags[i].Value)) return false;
+            }
+            return true;
+        }
     }
 
     private object? AddChild(Collector collector, ReadOnlySpan<KeyValuePair<string, object?>> tags)
@@ -139,9 +175,10 @@ internal sealed class InstrumentExport
             if (index >= 0) values[index] = Format(tag.Value);
         }
         var created = WithLabels(collector, values);
-        if (_lookup.TryAdd(tags, created)) return created;
+        var tagArray = tags.ToArray();
+        if (_children.TryAdd(tagArray, new Series(tagArray, created))) return created;
         Interlocked.Decrement(ref _count);
-        return _lookup.TryGetValue(tags, out var existing) ? existing : created;
+        return _lookup.TryGetValue(tags, out var existing) ? existing.Child : created;
     }
 
     private string[] Fill(string value)
