@@ -1,4 +1,5 @@
 using System.Net;
+using AiProxy.Http;
 
 namespace AiProxy.Streaming;
 
@@ -13,7 +14,10 @@ internal sealed class HeldContent : HttpContent
         _original = original;
         _body = body;
         // YARP copied the upstream's headers to the client before the transforms ran; later transforms read only the type.
-        Headers.ContentType = original.Headers.ContentType;
+        if (UpstreamContentType.RawOf(original) is { } contentType)
+        {
+            Headers.TryAddWithoutValidation("Content-Type", contentType);
+        }
     }
 
     protected override Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken) => Task.FromResult<Stream>(_body);

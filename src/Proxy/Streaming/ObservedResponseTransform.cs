@@ -1,3 +1,4 @@
+using AiProxy.Http;
 using Microsoft.AspNetCore.Http;
 using Yarp.ReverseProxy.Transforms;
 
@@ -43,8 +44,8 @@ internal sealed class ObservedResponseTransform : ResponseTransform
             return default;
         }
 
-        var contentType = response.Content.Headers.ContentType?.MediaType;
-        var isEventStream = contentType is "text/event-stream";
+        var contentType = UpstreamContentType.MediaTypeOf(response.Content);
+        var isEventStream = ReferenceEquals(contentType, UpstreamContentType.EventStream);
         if (request.Observers is { } observers)
         {
             foreach (var observer in observers)
@@ -82,7 +83,7 @@ internal sealed class ObservedResponseTransform : ResponseTransform
     private void EndAtDrain(ResponseTransformContext context, HttpResponseMessage response)
     {
         var http = context.HttpContext;
-        if (response.Content.Headers.ContentType?.MediaType is "text/event-stream")
+        if (UpstreamContentType.IsEventStream(response.Content))
         {
             var aborted = http.RequestAborted;
             var ending = _streamsEnding;

@@ -19,7 +19,7 @@ internal static class UpstreamErrorBody
     /// <summary>Returns whether an answer's body is read before it is classified.</summary>
     public static bool ShouldRead(HttpResponseMessage response, int status)
         => KeyErrorClassifier.NeedsBody(status)
-           && response.Content.Headers.ContentType?.MediaType is not "text/event-stream"
+           && !UpstreamContentType.IsEventStream(response.Content)
            && response.Content.Headers.ContentLength is not 0;
 
     /// <summary>Reads up to <see cref="KeyErrorClassifier.MaxBodyBytes"/> of the body, classifies it and replaces the content with a replay.</summary>

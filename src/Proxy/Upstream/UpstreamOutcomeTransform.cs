@@ -1,3 +1,4 @@
+using AiProxy.Http;
 using AiProxy.Pipeline;
 using AiProxy.Routing;
 using AiProxy.Streaming;
@@ -41,7 +42,7 @@ internal sealed class UpstreamOutcomeTransform : ResponseTransform
         }
 
         var feature = context.HttpContext.Features.Get<AiRequestFeature>();
-        if (status is >= 200 and < 300 && response.Content.Headers.ContentType?.MediaType is "text/event-stream"
+        if (status is >= 200 and < 300 && UpstreamContentType.IsEventStream(response.Content)
             && feature is not null && state.FirstEventHold is { Ticks: > 0 } hold)
         {
             // The key's outcome waits for the first event: an in-band 429 or 401 must cool or disable it as the HTTP one would.
