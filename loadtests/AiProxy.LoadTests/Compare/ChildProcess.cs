@@ -76,6 +76,16 @@ internal sealed class ChildProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>CPU time of the background tier-1 JIT thread so far (see <see cref="TieredJit"/>); null where unknown.</summary>
+    public TimeSpan? TieredJitCpuTime
+    {
+        get
+        {
+            EnsureRunning();
+            return TieredJit.CpuTime(_process.Id);
+        }
+    }
+
     /// <summary>Resident set size in bytes.</summary>
     public long Rss
     {

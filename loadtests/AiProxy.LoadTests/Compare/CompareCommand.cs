@@ -40,6 +40,11 @@ internal static class CompareCommand
                 var warm = name == "mock" ? profile.WarmUp / 3 : profile.WarmUp;
                 await MeasureAsync("warm-up", name, 0, AiScenarios.PassThrough(clients[name]), Simulation.KeepConstant(profile.Users, warm), targets, token).ConfigureAwait(false);
                 await MeasureAsync("warm-up", name, 0, AiScenarios.Streaming(clients[name]), Simulation.KeepConstant(profile.Users, warm / 2), targets, token).ConfigureAwait(false);
+                if (name != "mock")
+                {
+                    var extra = await SettleAsync(name, targets.First(t => t.Name == name).Serving, clients[name], profile, targets, token).ConfigureAwait(false);
+                    metrics[name == "aiproxy" ? "settle_s" : "bare_settle_s"] = extra.TotalSeconds;
+                }
             }
 
             async Task Rounds(string phase, int rounds, Func<LoadClient, ScenarioProps> scenario, LoadSimulation load, params string[] names)
@@ -129,6 +134,27 @@ internal static class CompareCommand
             AnsiConsole.MarkupLine(result.Passed ? $"[green]{Markup.Escape(result.ToString())}[/]" : $"[red]{Markup.Escape(result.ToString())}[/]");
         }
         return failed ? 1 : 0;
+    }
+
+    /// <summary>More pass-through load while the target's tier-1 JIT still works (see <see cref="CompareProfile.SettleLimit"/>); returns the extra time.</summary>
+    private static async Task<TimeSpan> SettleAsync(string name, ChildProcess serving, LoadClient client, CompareProfile profile,
+        (string Name, ChildProcess Serving)[] targets, CancellationToken token)
+    {
+        var extra = TimeSpan.Zero;
+        while (extra < profile.SettleLimit)
+        {
+            var before = serving.TieredJitCpuTime;
+            await MeasureAsync("warm-up", name, 0, AiScenarios.PassThrough(client), Simulation.KeepConstant(profile.Users, CompareProfile.SettleStep), targets, token).ConfigureAwait(false);
+            extra += CompareProfile.SettleStep;
+            var after = serving.TieredJitCpuTime;
+            // The thread exits when idle (after < before): settled too.
+            if (before is null || after is null || after - before < CompareProfile.SettledJitCpu)
+            {
+                break;
+            }
+        }
+        Say($"warm-up {name}: tier-1 JIT settled after {extra.TotalSeconds:0} s more load");
+        return extra;
     }
 
     private static async Task<Measurement> MeasureAsync(string phase, string target, int round, ScenarioProps scenario, LoadSimulation load, (string Name, ChildProcess Serving)[] targets, CancellationToken token)
