@@ -13,6 +13,9 @@ internal static class Payloads
     public static readonly byte[] ChatResponse = Encoding.UTF8.GetBytes(
         """{"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"gpt-4o-mini","choices":[{"index":0,"message":{"role":"assistant","content":"Hello there, how are you?"},"finish_reason":"stop"}],"usage":{"prompt_tokens":12,"completion_tokens":5,"total_tokens":17}}""");
 
+    public static readonly byte[] ChatResponseTwoUsageNames = Encoding.UTF8.GetBytes(
+        """{"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"gpt-4o-mini","x":{"usage":null},"choices":[{"index":0,"message":{"role":"assistant","content":"Hello there, how are you?"},"finish_reason":"stop"}],"usage":{"prompt_tokens":12,"completion_tokens":5,"total_tokens":17}}""");
+
     /// <summary>A streamed answer: role chunk, 20 content chunks, finish chunk, usage chunk, [DONE].</summary>
     public static readonly byte[] SseBody = Encoding.UTF8.GetBytes(BuildSse(20));
 

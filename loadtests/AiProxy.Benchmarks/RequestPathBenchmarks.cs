@@ -40,6 +40,12 @@ public class RequestPathBenchmarks
     [Benchmark(Description = "client key check (SHA-256)")]
     public bool ClientKey() => _clients.TryAuthenticate("sk-load-client", out _);
 
+    // A keep-alive connection's next request: Kestrel hands over the same header string, found by reference.
+    [Benchmark(Description = "client key check (header seen before)")]
+    public bool ClientKeySeenHeader() => _clients.TryAuthenticateHeader(Header, Header.AsSpan(7), out _);
+
+    private static readonly string Header = "Bearer sk-load-client";
+
     [Benchmark(Description = "cache key canonicalisation")]
     public string CacheKey()
     {

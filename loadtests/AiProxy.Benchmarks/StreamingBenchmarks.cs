@@ -24,4 +24,9 @@ public class StreamingBenchmarks
 
     [Benchmark(Description = "usage read of a JSON answer")]
     public long UsageRead() => TokenUsage.TryRead(Payloads.ChatResponse, out var usage) ? usage.Total : -1;
+
+    // The same answer with a second "usage" name ahead of the real one: the reader walks the whole body, as every
+    // answer did before the only-usage-object read.
+    [Benchmark(Description = "usage read, whole-body walk")]
+    public long UsageReadWholeBody() => TokenUsage.TryRead(Payloads.ChatResponseTwoUsageNames, out var usage) ? usage.Total : -1;
 }
