@@ -141,19 +141,19 @@ internal static class CompareCommand
         (string Name, ChildProcess Serving)[] targets, CancellationToken token)
     {
         var extra = TimeSpan.Zero;
-        while (extra < profile.SettleLimit)
+        var settled = false;
+        while (!settled && extra < profile.SettleLimit)
         {
             var before = serving.TieredJitCpuTime;
             await MeasureAsync("warm-up", name, 0, AiScenarios.PassThrough(client), Simulation.KeepConstant(profile.Users, CompareProfile.SettleStep), targets, token).ConfigureAwait(false);
             extra += CompareProfile.SettleStep;
             var after = serving.TieredJitCpuTime;
             // The thread exits when idle (after < before): settled too.
-            if (before is null || after is null || after - before < CompareProfile.SettledJitCpu)
-            {
-                break;
-            }
+            settled = before is null || after is null || after - before < CompareProfile.SettledJitCpu;
         }
-        Say($"warm-up {name}: tier-1 JIT settled after {extra.TotalSeconds:0} s more load");
+        Say(settled
+            ? $"warm-up {name}: tier-1 JIT settled after {extra.TotalSeconds:0} s more load"
+            : $"warm-up {name}: tier-1 JIT still busy after {extra.TotalSeconds:0} s more load (the profile's limit): early rounds may carry JIT CPU");
         return extra;
     }
 

@@ -13,7 +13,7 @@ internal sealed record CompareProfile(string Name, TimeSpan WarmUp, int Rounds, 
     public static readonly TimeSpan SettledJitCpu = TimeSpan.FromMilliseconds(40);
 
     public static CompareProfile Quick { get; } = new("quick", TimeSpan.FromSeconds(3), 3, TimeSpan.FromSeconds(1.5), 2, TimeSpan.FromSeconds(1.5),
-        1, TimeSpan.FromSeconds(2), 1, TimeSpan.FromSeconds(2.5), 32, 1000, SettleLimit: TimeSpan.FromSeconds(4));
+        1, TimeSpan.FromSeconds(2), 1, TimeSpan.FromSeconds(2.5), 32, 1000, SettleLimit: TimeSpan.FromSeconds(2));
 
     public static CompareProfile Full { get; } = new("full", TimeSpan.FromSeconds(5), 5, TimeSpan.FromSeconds(10), 3, TimeSpan.FromSeconds(8),
         3, TimeSpan.FromSeconds(8), 3, TimeSpan.FromSeconds(10), 32, 1000, SettleLimit: TimeSpan.FromSeconds(30));
