@@ -4,25 +4,16 @@ namespace AiProxy.LoadTests.Tests.Compare;
 
 public sealed class TieredJitTests
 {
-    [Fact]
-    public void TryParse_ThreadNameWithSpacesAndParenthesis_ReadsNameAndUserPlusSystemTicks()
+    // A real line's shape: tid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime …;
+    // the name may hold spaces and parentheses (the last ')' ends it).
+    [Theory]
+    [InlineData("4242 (.NET Tiered Com) S 4200 4200 1 0 -1 4194368 120 0 0 0 731 19 0 0 20 0 40 0 123456 0 0", ".NET Tiered Com", 750)]
+    [InlineData("7 (a) b) R 1 1 1 0 -1 0 0 0 0 0 5 6 0 0 20 0 1 0 1 0 0", "a) b", 11)]
+    public void TryParse_StatLine_ReadsNameAndUserPlusSystemTicks(string stat, string expectedName, long expectedTicks)
     {
-        // A real line's shape: tid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime …
-        const string stat = "4242 (.NET Tiered Com) S 4200 4200 1 0 -1 4194368 120 0 0 0 731 19 0 0 20 0 40 0 123456 0 0";
-
         Assert.True(TieredJit.TryParse(stat, out var name, out var ticks));
-        Assert.Equal(".NET Tiered Com", name);
-        Assert.Equal(750, ticks);
-    }
-
-    [Fact]
-    public void TryParse_NameContainingParenthesis_UsesTheLastClosingOne()
-    {
-        const string stat = "7 (a) b) R 1 1 1 0 -1 0 0 0 0 0 5 6 0 0 20 0 1 0 1 0 0";
-
-        Assert.True(TieredJit.TryParse(stat, out var name, out var ticks));
-        Assert.Equal("a) b", name);
-        Assert.Equal(11, ticks);
+        Assert.Equal(expectedName, name);
+        Assert.Equal(expectedTicks, ticks);
     }
 
     [Fact]

@@ -75,9 +75,9 @@ public sealed class SseEventStreamTests
     [InlineData("\r\n\r\n")]
     [InlineData("\r\r")]
     [InlineData("\n\n")]
-    public void ReadAsync_AnyBlankLineStyle_EndsAnEvent(string separator)
+    public async Task ReadAsync_AnyBlankLineStyle_EndsAnEvent(string separator)
     {
-        var (reads, stream) = ReadAll(["data: x" + separator + "data: [DONE]" + separator], expectDone: true).GetAwaiter().GetResult();
+        var (reads, stream) = await ReadAll(["data: x" + separator + "data: [DONE]" + separator], expectDone: true);
 
         Assert.Equal("data: x" + separator + "data: [DONE]" + separator, string.Concat(reads));
         Assert.True(stream.Completed);

@@ -11,6 +11,8 @@ namespace AiProxy.Metrics.Prometheus;
 /// </summary>
 internal sealed class InstrumentExport
 {
+    private const int RecentSlots = 4;
+
     private readonly PrometheusMeterBridge _bridge;
     private readonly Kind _kind;
     private readonly string _name;
@@ -18,6 +20,9 @@ internal sealed class InstrumentExport
     private readonly double[]? _buckets;
     private readonly ConcurrentDictionary<KeyValuePair<string, object?>[], Series> _children = new(TagArrayComparer.Instance);
     private readonly ConcurrentDictionary<KeyValuePair<string, object?>[], Series>.AlternateLookup<ReadOnlySpan<KeyValuePair<string, object?>>> _lookup;
+    // The series found last (up to RecentSlots), compared by reference: one request records several series of one
+    // instrument (token kinds, keys).
+    private readonly Series?[] _recent = new Series?[RecentSlots];
     private readonly Lock _gate = new();
     private volatile Collector? _collector;
     private string[] _labelNames = [];
@@ -25,8 +30,6 @@ internal sealed class InstrumentExport
     private int _count;
     private object? _overflow;
     private HashSet<object>? _seen;
-    // The last series found, by reference: a request records several series of one instrument (token kinds, keys).
-    private readonly Series?[] _recent = new Series?[RecentSlots];
     private int _recentNext;
 
     private InstrumentExport(PrometheusMeterBridge bridge, Kind kind, string name, string help, double[]? buckets)
@@ -116,8 +119,6 @@ internal sealed class InstrumentExport
             if (_children.TryRemove(key, out _)) Interlocked.Decrement(ref _count);
         }
     }
-
-    private const int RecentSlots = 4;
 
     /// <summary>
     /// Finds the child for a tag span. A measurement with the very same tag objects as one of the last series found (label values

@@ -50,7 +50,7 @@ public sealed class HybridCacheRedisTests : IAsyncLifetime
 
     /// <summary>Polls Redis (not B's caches) until the entry A stored is there.</summary>
     private async Task WrittenToL2Async(TestCache reader, string key)
-        => await TestCache.WaitUntilAsync(() => _connectionB.TryGetDatabase()!.KeyExists(AiProxy.Caching.Hybrid.HybridCacheServiceCollectionExtensions.RedisKeyPrefix + key));
+        => await TestCache.WaitUntilAsync(async () => await _connectionB.TryGetDatabase()!.KeyExistsAsync(AiProxy.Caching.Hybrid.HybridCacheServiceCollectionExtensions.RedisKeyPrefix + key));
 
     [Fact]
     public async Task PurgeAsync_OnOneInstance_InvalidatesOtherInstancesL1AtOnce()
@@ -69,7 +69,7 @@ public sealed class HybridCacheRedisTests : IAsyncLifetime
         await a.Purge.PurgeAsync(["model:gpt-4o"], CancellationToken.None);
         string? fromB = null;
         // The broadcast arrives over Redis pub/sub: wait (real time) until B has applied it.
-        await TestCache.WaitUntilAsync(() => (fromB = b.Cache.GetOrCreateAsync("k", factoryB.CreateAsync, tags: ["model:gpt-4o"]).AsTask().Result) != "a-1");
+        await TestCache.WaitUntilAsync(async () => (fromB = await b.Cache.GetOrCreateAsync("k", factoryB.CreateAsync, tags: ["model:gpt-4o"])) != "a-1");
 
         Assert.Equal("b-1", fromB);
         Assert.Equal(0, factoryA.Calls - 1);
@@ -127,8 +127,8 @@ public sealed class HybridCacheRedisTests : IAsyncLifetime
         await using var b = TestCache.Create(_time, _connectionB);
         string? fromB = null;
         // A's L2 write is awaited inside GetOrCreateAsync's background fetch: poll until it is visible to B.
-        await TestCache.WaitUntilAsync(() => (fromB = b.Cache.GetOrCreateAsync("after", static _ => ValueTask.FromResult<string?>(null),
-            new HybridCacheEntryOptions { Flags = HybridCacheEntryFlags.DisableLocalCache | HybridCacheEntryFlags.DisableUnderlyingData }).AsTask().Result) == "value-7");
+        await TestCache.WaitUntilAsync(async () => (fromB = await b.Cache.GetOrCreateAsync("after", static _ => ValueTask.FromResult<string?>(null),
+            new HybridCacheEntryOptions { Flags = HybridCacheEntryFlags.DisableLocalCache | HybridCacheEntryFlags.DisableUnderlyingData })) == "value-7");
 
         Assert.Equal("value-7", after);
         Assert.Equal("value-7", fromB);

@@ -64,11 +64,11 @@ internal sealed class TestCache : IAsyncDisposable
     }
 
     /// <summary>Waits until commands really go through (IsConnected can briefly be true before a reconnect settles).</summary>
-    public static Task WaitUntilServingAsync(RedisConnection connection) => WaitUntilAsync(() =>
+    public static Task WaitUntilServingAsync(RedisConnection connection) => WaitUntilAsync(async () =>
     {
         try
         {
-            return connection.TryGetDatabase()?.Ping() is not null;
+            return connection.TryGetDatabase() is { } db && await db.PingAsync() >= TimeSpan.Zero;
         }
         catch (Exception)
         {
@@ -77,10 +77,17 @@ internal sealed class TestCache : IAsyncDisposable
     });
 
     /// <summary>Waits on real time for an external process (redis-server, the client's reconnect) to reach a state.</summary>
-    public static async Task WaitUntilAsync(Func<bool> condition, int timeoutMs = 15000)
+    public static Task WaitUntilAsync(Func<bool> condition, int timeoutMs = 15000)
+        => WaitUntilAsync(() => Task.FromResult(condition()), timeoutMs);
+
+    /// <summary>
+    /// As <see cref="WaitUntilAsync(Func{bool}, int)"/> for a condition that awaits Redis or the cache: a blocking call
+    /// there (a sync Redis command, <c>.Result</c>) starves the thread pool of a busy test run and times out.
+    /// </summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, int timeoutMs = 15000)
     {
         var deadline = Environment.TickCount64 + timeoutMs;
-        while (!condition())
+        while (!await condition())
         {
             if (Environment.TickCount64 > deadline) throw new TimeoutException("Condition not reached in time.");
             await Task.Delay(20);
