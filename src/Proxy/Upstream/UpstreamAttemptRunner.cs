@@ -30,48 +30,58 @@ internal sealed class UpstreamAttemptRunner
         _policies = policies;
     }
 
-    public async ValueTask<AttemptOutcome> RunAsync(ResilienceContext attempt, HttpContext context, AiRequestFeature feature, RequestDelegate forward)
+    /// <summary>
+    /// Runs one attempt for the retry pipeline's <c>ExecuteOutcomeAsync</c>: a failure comes back in the outcome instead of
+    /// being thrown, so Polly needs none of the async frames that wrap a callback's exceptions and rethrow them.
+    /// </summary>
+    public async ValueTask<Outcome<AttemptOutcome>> RunAsync(ResilienceContext attempt, HttpContext context, AiRequestFeature feature, RequestDelegate forward)
     {
-        BeginAttempt(context, feature);
-        attempt.Properties.TryGetValue(Keys.FailedProviders, out var failed);
-        if (!ProviderCandidates.TrySelect(feature, failed, out var provider, out var index, out var lease))
-        {
-            return AttemptOutcome.NoCandidate;
-        }
-
-        feature.Provider = provider;
-        feature.Target = provider.Target;
-        feature.Lease = lease;
-        feature.ApiKey = lease?.Key;
-        feature.UpstreamModel = feature.Operation == AiOperation.PassThrough ? null : feature.Route.RewriteModel ?? feature.Request?.Model;
-        UpstreamBody.Prepare(context, feature);
-
-        if (!_cluster.PointAt(context, provider))
-        {
-            lease?.Dispose();
-            MarkFailed(attempt, feature, index);
-            return AttemptOutcome.RetrySwitch;
-        }
-
-        var retryAllowed = Start(attempt, feature, provider, lease);
-        var span = ProxyTracing.StartAttempt(feature);
         try
         {
-            await forward(context);
-        }
-        catch
-        {
-            lease?.Fail();
-            provider.Breaker.Abandon();
-            ProxyTracing.EndAttempt(span, feature, "exception", retried: false);
-            throw;
-        }
-        finally
-        {
-            Settle(attempt, context, feature, provider, lease);
-        }
+            BeginAttempt(context, feature);
+            attempt.Properties.TryGetValue(Keys.FailedProviders, out var failed);
+            if (!ProviderCandidates.TrySelect(feature, failed, out var provider, out var index, out var lease))
+            {
+                return Outcome.FromResult(AttemptOutcome.NoCandidate);
+            }
 
-        return Decide(attempt, context, feature, provider, index, lease, span, retryAllowed);
+            feature.Provider = provider;
+            feature.Target = provider.Target;
+            feature.Lease = lease;
+            feature.ApiKey = lease?.Key;
+            feature.UpstreamModel = feature.Operation == AiOperation.PassThrough ? null : feature.Route.RewriteModel ?? feature.Request?.Model;
+            UpstreamBody.Prepare(context, feature);
+
+            if (!_cluster.PointAt(context, provider))
+            {
+                lease?.Dispose();
+                return Outcome.FromResult(MarkFailed(attempt, feature, index));
+            }
+
+            var retryAllowed = Start(attempt, feature, provider, lease);
+            var span = ProxyTracing.StartAttempt(feature);
+            try
+            {
+                await forward(context);
+            }
+            catch
+            {
+                lease?.Fail();
+                provider.Breaker.Abandon();
+                ProxyTracing.EndAttempt(span, feature, "exception", retried: false);
+                throw;
+            }
+            finally
+            {
+                Settle(attempt, context, feature, provider, lease);
+            }
+
+            return Outcome.FromResult(Decide(attempt, context, feature, provider, index, lease, span, retryAllowed));
+        }
+        catch (Exception ex)
+        {
+            return Outcome.FromException<AttemptOutcome>(ex);
+        }
     }
 
     private static void BeginAttempt(HttpContext context, AiRequestFeature feature)

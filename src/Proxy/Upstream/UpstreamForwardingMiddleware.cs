@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using AiProxy.Metrics;
 using AiProxy.Pipeline;
 using Microsoft.AspNetCore.Http;
@@ -40,19 +41,20 @@ internal sealed class UpstreamForwardingMiddleware
         context.Features.Set(attempt);
         try
         {
-            AttemptOutcome outcome;
-            try
+            var result = await _policies.For(feature.Snapshot).Pipeline.ExecuteOutcomeAsync(
+                static (attempt, state) => state.Self._attempts.RunAsync(attempt, state.Context, state.Feature, state.Self._next),
+                attempt,
+                (Self: this, Context: context, Feature: feature));
+            if (result.Exception is { } failure)
             {
-                outcome = await _policies.For(feature.Snapshot).Pipeline.ExecuteAsync(
-                    static (attempt, state) => state.Self._attempts.RunAsync(attempt, state.Context, state.Feature, state.Self._next),
-                    attempt,
-                    (Self: this, Context: context, Feature: feature));
+                if (failure is OperationCanceledException && context.RequestAborted.IsCancellationRequested)
+                {
+                    // The client went away during a backoff: nothing to answer, and not a failure.
+                    return;
+                }
+                ExceptionDispatchInfo.Throw(failure);
             }
-            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
-            {
-                // The client went away during a backoff: nothing to answer, and not a failure.
-                return;
-            }
+            var outcome = result.Result;
 
             if (outcome == AttemptOutcome.Done)
             {

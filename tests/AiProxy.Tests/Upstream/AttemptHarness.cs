@@ -97,9 +97,10 @@ internal sealed class AttemptHarness
     {
         var attempt = ResilienceContextPool.Shared.Get(Context.RequestAborted);
         Context.Features.Set(attempt);
-        var outcome = await _policies.For(Feature.Snapshot).Pipeline.ExecuteAsync(
+        var outcome = await _policies.For(Feature.Snapshot).Pipeline.ExecuteOutcomeAsync(
             static (attempt, self) => self.Runner.RunAsync(attempt, self.Context, self.Feature, self.ForwardAsync), attempt, this);
-        return (outcome, attempt);
+        outcome.ThrowIfException();
+        return (outcome.Result, attempt);
     }
 
     private async Task ForwardAsync(HttpContext context)

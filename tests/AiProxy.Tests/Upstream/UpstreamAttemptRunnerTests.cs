@@ -175,7 +175,8 @@ public sealed class UpstreamAttemptRunnerTests
         for (var i = 0; i < 3; i++)
         {
             var outcome = await harness.Runner.RunAsync(attempt, harness.Context, harness.Feature, ForwardOnce(harness));
-            Assert.Equal(AttemptOutcome.Done, outcome);
+            Assert.Null(outcome.Exception);
+            Assert.Equal(AttemptOutcome.Done, outcome.Result);
         }
 
         // Breaker threshold is 2: three real failures would have opened it.

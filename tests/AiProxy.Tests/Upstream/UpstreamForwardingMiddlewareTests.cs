@@ -26,30 +26,32 @@ public sealed class UpstreamForwardingMiddlewareTests
 
     public UpstreamForwardingMiddlewareTests() => _providers = ProviderTestData.Providers(1, _time);
 
-    private UpstreamForwardingMiddleware Middleware(ForwarderError? error) => new(
-        context =>
+    private UpstreamForwardingMiddleware Middleware(ForwarderError? error) => Middleware(context =>
+    {
+        _forwards++;
+        // Each attempt runs inside the pipeline: the resilience context is the request's feature while it runs.
+        Assert.Equal(context.Features.Get<AiRequestFeature>() is not null, context.Features.Get<ResilienceContext>() is not null);
+        if (error is { } e)
         {
-            _forwards++;
-            // Each attempt runs inside the pipeline: the resilience context is the request's feature while it runs.
-            Assert.Equal(context.Features.Get<AiRequestFeature>() is not null, context.Features.Get<ResilienceContext>() is not null);
-            if (error is { } e)
-            {
-                context.Features.Set<IForwarderErrorFeature>(new ErrorFeature(e));
-            }
-            return Task.CompletedTask;
-        },
+            context.Features.Set<IForwarderErrorFeature>(new ErrorFeature(e));
+        }
+        return Task.CompletedTask;
+    });
+
+    private UpstreamForwardingMiddleware Middleware(RequestDelegate forward) => new(
+        forward,
         new NoClusters(),
         NullLoggerFactory.Instance,
         _time,
         new ProxyMetrics(Meters));
 
-    private DefaultHttpContext Routed()
+    private DefaultHttpContext Routed(int maxAttempts = 1)
     {
         var route = new CompiledRoute { Name = "r", Index = 0, Models = [], Providers = _providers, Balance = BalanceMode.Fallback };
         var snapshot = new AiProxySnapshot
         {
             Version = 1,
-            Options = new AiProxyOptions { Retry = new RetryOptions { MaxAttempts = 1 } },
+            Options = new AiProxyOptions { Retry = new RetryOptions { MaxAttempts = maxAttempts } },
             Routes = null!,
             Providers = new Dictionary<string, ProviderRuntime>(),
             ProviderSignatures = new Dictionary<string, string>(),
@@ -104,5 +106,44 @@ public sealed class UpstreamForwardingMiddlewareTests
         Assert.Equal(0, _forwards);
         Assert.Equal(StatusCodes.Status503ServiceUnavailable, context.Response.StatusCode);
         Assert.Contains("upstream_unavailable", Body(context));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public async Task Invoke_ForwardThrows_TheSameExceptionReachesTheCallerWithoutARetry(int maxAttempts)
+    {
+        var context = Routed(maxAttempts);
+        var middleware = Middleware(_ =>
+        {
+            _forwards++;
+            throw new InvalidOperationException("forward failed");
+        });
+
+        var thrown = await Assert.ThrowsAsync<InvalidOperationException>(() => middleware.Invoke(context));
+
+        Assert.Equal("forward failed", thrown.Message);
+        Assert.Equal(1, _forwards);
+        Assert.Null(context.Features.Get<ResilienceContext>());
+    }
+
+    [Fact]
+    public async Task Invoke_ClientLeftDuringTheAttempt_ReturnsWithoutAnAnswer()
+    {
+        var context = Routed(maxAttempts: 3);
+        using var aborted = new CancellationTokenSource();
+        context.RequestAborted = aborted.Token;
+        var middleware = Middleware(_ =>
+        {
+            _forwards++;
+            aborted.Cancel();
+            throw new OperationCanceledException(aborted.Token);
+        });
+
+        await middleware.Invoke(context);
+
+        Assert.Equal(1, _forwards);
+        Assert.Equal(0, context.Response.Body.Length);
+        Assert.Null(context.Features.Get<ResilienceContext>());
     }
 }
