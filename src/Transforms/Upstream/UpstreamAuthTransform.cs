@@ -1,4 +1,4 @@
-using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
 using Yarp.ReverseProxy.Transforms;
 
 namespace AiProxy.Transforms.Upstream;
@@ -10,6 +10,8 @@ namespace AiProxy.Transforms.Upstream;
 internal sealed class UpstreamAuthTransform : RequestTransform
 {
     public static readonly UpstreamAuthTransform Instance = new();
+
+    private static readonly ConditionalWeakTable<string, string> BearerHeaders = new();
 
     public override ValueTask ApplyAsync(RequestTransformContext context)
     {
@@ -32,7 +34,9 @@ internal sealed class UpstreamAuthTransform : RequestTransform
         }
         else
         {
-            headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+            // The header's text, made once per key: an AuthenticationHeaderValue per request was two allocations and a
+            // format when HttpClient wrote it. Keyed by the key string itself, so a rotated-out key's entry goes with it.
+            headers.TryAddWithoutValidation("Authorization", BearerHeaders.GetValue(key, static k => "Bearer " + k));
         }
 
         foreach (var (name, value) in target.Headers)

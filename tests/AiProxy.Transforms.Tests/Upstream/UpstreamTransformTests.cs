@@ -86,6 +86,23 @@ public sealed class UpstreamTransformTests
     }
 
     [Fact]
+    public async Task AuthTransform_KeysInTurn_EachRequestCarriesExactlyItsOwnKey()
+    {
+        // The header text is made once per key and reused: requests alternating between two keys (and a fresh copy of
+        // the first key's text) must each carry one Authorization value, for their own key.
+        string[] keys = ["sk-upstream-a", "sk-upstream-b", new string("sk-upstream-a".AsSpan()), "sk-upstream-b"];
+        foreach (var key in keys)
+        {
+            var (context, _) = Create(ProviderKind.OpenAI, "https://host/v1", "/v1/chat/completions", "m", key);
+
+            await UpstreamAuthTransform.Instance.ApplyAsync(context);
+
+            Assert.True(context.ProxyRequest.Headers.NonValidated.TryGetValues("Authorization", out var values));
+            Assert.Equal(["Bearer " + key], values);
+        }
+    }
+
+    [Fact]
     public async Task AuthTransform_Azure_SendsApiKeyHeaderOnly()
     {
         var (context, _) = Create(ProviderKind.AzureOpenAI, "https://host", "/v1/chat/completions", "m", "az-upstream");
