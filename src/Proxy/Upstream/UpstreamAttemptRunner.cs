@@ -55,7 +55,8 @@ internal sealed class UpstreamAttemptRunner
             if (!_cluster.PointAt(context, provider))
             {
                 lease?.Dispose();
-                return Outcome.FromResult(MarkFailed(attempt, feature, index));
+                MarkFailed(attempt, feature, index);
+                return Outcome.FromResult(AttemptOutcome.RetrySwitch);
             }
 
             var retryAllowed = Start(attempt, feature, provider, lease);

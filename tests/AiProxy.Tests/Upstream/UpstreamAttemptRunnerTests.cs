@@ -226,6 +226,33 @@ public sealed class UpstreamAttemptRunnerTests
         Assert.Equal("p99", harness.Attempts[^1]);
     }
 
+    [Fact]
+    public async Task Run_ProviderClusterMissing_SwitchesAtOnceWithoutForwarding()
+    {
+        // The request was routed to another cluster and the provider's own is not loaded (yet): the attempt marks the
+        // provider failed and asks for an immediate switch, even when no untried provider is left.
+        var harness = new AttemptHarness(Providers(1));
+        var elsewhere = new Yarp.ReverseProxy.Model.ClusterModel(new Yarp.ReverseProxy.Configuration.ClusterConfig { ClusterId = "elsewhere" },
+            new HttpMessageInvoker(new HttpClientHandler()));
+        harness.Context.Features.Set<Yarp.ReverseProxy.Model.IReverseProxyFeature>(
+            new Yarp.ReverseProxy.Model.ReverseProxyFeature { Route = null!, Cluster = elsewhere });
+        var attempt = ResilienceContextPool.Shared.Get();
+        harness.Context.Features.Set(attempt);
+        var forwards = 0;
+
+        var outcome = await harness.Runner.RunAsync(attempt, harness.Context, harness.Feature, _ =>
+        {
+            forwards++;
+            return Task.CompletedTask;
+        });
+
+        Assert.Null(outcome.Exception);
+        Assert.Equal(AttemptOutcome.RetrySwitch, outcome.Result);
+        Assert.Equal(0, forwards);
+        Assert.True(attempt.Properties.TryGetValue(UpstreamResilienceKeys.FailedProviders, out var failed));
+        Assert.False(failed.HasUntried);
+    }
+
     private static Microsoft.AspNetCore.Http.RequestDelegate ForwardOnce(AttemptHarness harness) => context =>
     {
         context.Features.Set<Yarp.ReverseProxy.Forwarder.IForwarderErrorFeature>(new Aborted());
